@@ -1,0 +1,25 @@
+import pytest
+
+import ckan.plugins as p
+
+from tests.replay import ReplayServer
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's clean_db, plus the tables of the plugins that own migrations.
+
+    reset_db drops every table; the activity and harvest plugins keep their
+    tables in migrations of their own, which CKAN's fixture does not re-apply.
+    """
+    reset_db()
+    for plugin in ("activity", "harvest"):
+        if p.plugin_loaded(plugin):
+            migrate_db_for(plugin)
+
+
+@pytest.fixture
+def replay_server():
+    server = ReplayServer().start()
+    yield server
+    server.stop()

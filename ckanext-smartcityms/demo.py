@@ -81,7 +81,7 @@ def ensure_sysadmin(name, email, password, token_name):
                 "name": name, "email": email, "password": password})
             user = model.User.get(name)
         else:
-            user.set_password(password)
+            user.password = password  # hashed by the model
             user.state = model.State.ACTIVE
     except tk.ValidationError as error:
         raise DemoContentError(f"user {name!r}: {error.error_summary}") from error

@@ -1,0 +1,67 @@
+"""`make demo` content: the CLI commands it runs."""
+import json
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.cli.cli import ckan as ckan_command
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def run(cli, *args):
+    result = cli.invoke(ckan_command, ["smartcityms", *args])
+    return result
+
+
+def test_demo_content_loads_searchable_datasets_and_is_idempotent(cli):
+    first = run(cli, "demo-content")
+    assert first.exit_code == 0, first.output
+    second = run(cli, "demo-content")
+    assert second.exit_code == 0, second.output
+
+    found = tk.get_action("package_search")({}, {"q": "*:*", "facet.field": ["organization"]})
+    assert found["count"] == 6
+    assert found["facets"]["organization"]["stadt-muenster"] == 3
+    assert sorted(tk.get_action("organization_list")({}, {})) == [
+        "sensebox-community", "stadt-muenster", "stadtwerke-muenster"]
+
+
+def test_broken_demo_content_file_fails_with_a_clear_message(cli, tmp_path):
+    broken = tmp_path / "content.json"
+    broken.write_text('{"datasets": [', "utf-8")
+    result = run(cli, "demo-content", "--file", str(broken))
+    assert result.exit_code == 1
+    assert "cannot read" in result.output and str(broken) in result.output
+
+
+def test_invalid_dataset_in_demo_content_is_reported_and_nothing_else_breaks(cli, tmp_path):
+    content = tmp_path / "content.json"
+    content.write_text(json.dumps({"datasets": [{"name": "BAD NAME!", "title": "x"}]}), "utf-8")
+    result = run(cli, "demo-content", "--file", str(content))
+    assert result.exit_code == 1
+    assert "'BAD NAME!'" in result.output
+
+
+def test_sysadmin_command_creates_a_working_login_and_token(cli, tmp_path, app):
+    password_file = tmp_path / "pw"
+    password_file.write_text("Korrekt-Pferd-Batterie\n", "utf-8")
+    args = ["sysadmin", "admin", "--email", "admin@smartcity.invalid",
+            "--password-file", str(password_file)]
+    result = run(cli, *args)
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+
+    user = model.User.get("admin")
+    assert user.sysadmin
+    assert user.validate_password("Korrekt-Pferd-Batterie")
+
+    own_tokens = {"/api/3/action/api_token_list": {"user_id": "admin"}}
+    for url, params in own_tokens.items():
+        assert app.get(url, query_string=params, headers={"Authorization": token}).status_code == 200
+    # Re-running replaces the demo token: the old one stops working.
+    rerun = run(cli, *args)
+    assert rerun.exit_code == 0, rerun.output
+    for url, params in own_tokens.items():
+        assert app.get(url, query_string=params, headers={"Authorization": token}).status_code == 403

@@ -1,5 +1,9 @@
 """ckanext-smartcityms: the open data catalogue of the Smart City Münster."""
+from pathlib import Path
+
 from setuptools import setup
+
+HERE = Path(__file__).parent
 
 # The repository root shows the architecture: each top-level folder is one
 # concern, mapped into the ckanext.smartcityms import package.
@@ -10,6 +14,21 @@ PACKAGE_DIRS = {
     "ckanext.smartcityms.i18n": "i18n",
 }
 
+
+def with_subfolders(package, folder):
+    """The package and every folder below it (templates, assets, data), so
+    that setuptools installs them all, code or not."""
+    found = [package]
+    for path in sorted((HERE / folder).rglob("*")):
+        relative = path.relative_to(HERE / folder)
+        if path.is_dir() and "__pycache__" not in relative.parts:
+            found.append(".".join((package, *relative.parts)))
+    return found
+
+
+packages = [p for package, folder in PACKAGE_DIRS.items()
+            for p in with_subfolders(package, folder)]
+
 setup(
     name="ckanext-smartcityms",
     version="0.1.0",
@@ -17,19 +36,8 @@ setup(
     license="AGPL-3.0-or-later",
     python_requires=">=3.10",
     package_dir=PACKAGE_DIRS,
-    packages=list(PACKAGE_DIRS),
-    include_package_data=True,
-    package_data={
-        "ckanext.smartcityms": [
-            "config_declaration.yaml",
-            "demo/*.json",
-            "templates/**/*",
-            "public/**/*",
-            "assets/**/*",
-        ],
-        "ckanext.smartcityms.schemas": ["*.yaml", "*.json"],
-        "ckanext.smartcityms.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],
-    },
+    packages=packages,
+    package_data={package: ["*"] for package in packages},
     entry_points={
         "ckan.plugins": [
             "smartcityms = ckanext.smartcityms.plugin:SmartCityMsPlugin",

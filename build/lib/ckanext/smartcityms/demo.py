@@ -1,0 +1,97 @@
+"""Demo organizations and datasets for a fresh portal (`ckan smartcityms demo-content`).
+
+Loading is idempotent: existing organizations and datasets with the same
+names are updated to the file's content, others are created.
+"""
+import importlib.resources
+import json
+import pathlib
+
+import ckan.plugins.toolkit as tk
+
+
+class DemoContentError(Exception):
+    pass
+
+
+def content_path(setting=None):
+    """Resolve `package:path` or a plain file path to a readable path."""
+    setting = setting or tk.config.get("ckanext.smartcityms.demo_content")
+    if ":" in setting and not pathlib.Path(setting).exists():
+        package, _, relative = setting.partition(":")
+        return importlib.resources.files(package).joinpath(relative)
+    return pathlib.Path(setting)
+
+
+def read_content(setting=None):
+    path = content_path(setting)
+    try:
+        content = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise DemoContentError(f"cannot read {path}: {error}") from error
+    if not isinstance(content, dict):
+        raise DemoContentError(f"{path}: expected a JSON object")
+    return content
+
+
+def load(setting=None):
+    content = read_content(setting)
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    report = {"organizations": [], "datasets": []}
+    for org in content.get("organizations", []):
+        _upsert("organization", org, site_user["name"])
+        report["organizations"].append(org["name"])
+    for dataset in content.get("datasets", []):
+        _upsert("package", dataset, site_user["name"])
+        report["datasets"].append(dataset["name"])
+    return report
+
+
+def _upsert(entity, data, user):
+    context = {"user": user, "ignore_auth": True}
+    try:
+        existing = tk.get_action(f"{entity}_show")(dict(context), {"id": data["name"]})
+    except tk.ObjectNotFound:
+        existing = None
+    except KeyError as error:
+        raise DemoContentError(f"{entity} without a name: {data}") from error
+    try:
+        if existing is None:
+            tk.get_action(f"{entity}_create")(dict(context), dict(data))
+        else:
+            tk.get_action(f"{entity}_update")(dict(context), dict(data, id=existing["id"]))
+    except tk.ValidationError as error:
+        raise DemoContentError(f"{entity} {data['name']!r}: {error.error_summary}") from error
+
+
+def ensure_sysadmin(name, email, password, token_name):
+    """Create (or reset) a sysadmin account and return a fresh API token.
+
+    Earlier tokens with the same name are revoked, so repeated demo runs
+    leave exactly one valid demo token.
+    """
+    import ckan.model as model
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"], "ignore_auth": True}
+    user = model.User.get(name)
+    try:
+        if user is None:
+            tk.get_action("user_create")(dict(context), {
+                "name": name, "email": email, "password": password})
+            user = model.User.get(name)
+        else:
+            user.password = password  # hashed by the model
+            user.state = model.State.ACTIVE
+    except tk.ValidationError as error:
+        raise DemoContentError(f"user {name!r}: {error.error_summary}") from error
+    user.sysadmin = True
+    model.repo.commit()
+
+    for token in model.Session.query(model.ApiToken).filter_by(
+            user_id=user.id, name=token_name):
+        model.Session.delete(token)
+    model.repo.commit()
+    result = tk.get_action("api_token_create")(
+        dict(context), {"user": name, "name": token_name})
+    return result["token"]

@@ -1,0 +1,1 @@
+"""Harvesters of the portal (ckanext-harvest plugins), one module each."""

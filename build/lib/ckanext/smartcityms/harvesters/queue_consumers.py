@@ -1,0 +1,83 @@
+"""Gather and fetch consumers for ckanext-harvest's Redis queues that survive idle queues.
+
+Why this exists: CKAN 2.12 pins redis-py 8, whose clients time out a socket
+read after 5 s by default. ckanext-harvest 1.6.3's Redis consumer waits for
+work with a BLPOP without timeout, so `ckan harvester gather-consumer` and
+`fetch-consumer` die with `redis.exceptions.TimeoutError` as soon as a queue
+stays empty for 5 s (upstream ckanext-harvest issue #581, open at the time of
+writing). Our consumer waits in bounded BLPOP rounds shorter than the socket
+timeout and outlives a Redis restart, then hands each message to
+ckanext-harvest's own callbacks, so gather/fetch/import behave exactly as
+upstream intends.
+"""
+import datetime
+import logging
+import time
+
+import redis
+
+import ckan.plugins.toolkit as tk
+from ckanext.harvest import queue as harvest_queue
+
+log = logging.getLogger(__name__)
+
+# Must stay below redis-py's socket timeout (5 s) so a wait never looks like a dead socket.
+BLOCK_SECONDS = 2
+RECONNECT_DELAYS = (1, 2, 5, 10, 30)
+
+STAGES = {
+    "gather": (harvest_queue.get_gather_routing_key, harvest_queue.get_gather_queue_name,
+               harvest_queue.gather_callback, harvest_queue.get_gather_consumer),
+    "fetch": (harvest_queue.get_fetch_routing_key, harvest_queue.get_fetch_queue_name,
+              harvest_queue.fetch_callback, harvest_queue.get_fetch_consumer),
+}
+
+
+class PatientRedisConsumer(harvest_queue.RedisConsumer):
+    """ckanext-harvest's RedisConsumer, waiting in rounds instead of one endless BLPOP."""
+
+    def consume(self, queue=None):
+        failures = 0
+        while True:
+            try:
+                popped = self.redis.blpop(self.routing_key, timeout=BLOCK_SECONDS)
+            except redis.ConnectionError as error:
+                delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+                failures += 1
+                log.warning("Harvest queue %s unreachable (%s); retrying in %s s",
+                            self.routing_key, error, delay)
+                time.sleep(delay)
+                continue
+            failures = 0
+            if popped is None:
+                continue
+            _key, body = popped
+            try:
+                # Marks the message as in progress, as upstream does, so that
+                # `ckan harvester run` can resubmit it if this process dies.
+                self.redis.set(self.persistance_key(body), str(datetime.datetime.now()))
+            except (redis.RedisError, ValueError, KeyError) as error:
+                log.error("Dropping unreadable harvest message %r: %s", body, error)
+                continue
+            yield (harvest_queue.FakeMethod(body), self, body)
+
+
+def consumer_for(stage):
+    routing_key, _queue_name, _callback, stock_consumer = STAGES[stage]
+    if tk.config.get("ckan.harvest.mq.type", harvest_queue.MQ_TYPE) != "redis":
+        return stock_consumer()  # AMQP blocks natively; nothing to work around
+    return PatientRedisConsumer(harvest_queue.get_connection(), routing_key())
+
+
+def run(stage, max_messages=None):
+    """Consume `stage` ("gather" or "fetch") messages until stopped (or `max_messages`)."""
+    _routing_key, queue_name, callback, _stock = STAGES[stage]
+    consumer = consumer_for(stage)
+    log.info("Harvest %s consumer waiting for work", stage)
+    handled = 0
+    for method, header, body in consumer.consume(queue=queue_name()):
+        callback(consumer, method, header, body)
+        handled += 1
+        if max_messages is not None and handled >= max_messages:
+            return handled
+    return handled

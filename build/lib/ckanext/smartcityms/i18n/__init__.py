@@ -1,0 +1,1 @@
+"""Translations of the extension (gettext catalogues, de and en)."""

@@ -1,0 +1,1 @@
+"""ckanext-scheming schemas and controlled vocabularies (data files)."""

@@ -1,5 +1,6 @@
 """A normal (non-editable) install carries the whole extension."""
 import pathlib
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -8,9 +9,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_wheel_contains_plugin_data_and_entry_point(tmp_path):
+    # Build from a clean copy: an in-tree build/ could hide missing files.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "var", "build", "*.egg-info", "__pycache__", "target"))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(tmp_path), str(ROOT)],
+         "-q", "-w", str(tmp_path), str(source)],
         check=True, capture_output=True)
     wheel, = tmp_path.glob("ckanext_smartcityms-*.whl")
     with zipfile.ZipFile(wheel) as archive:

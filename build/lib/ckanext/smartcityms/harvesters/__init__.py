@@ -1,1 +1,0 @@
-"""Harvesters of the portal (ckanext-harvest plugins), one module each."""

@@ -1,1 +1,0 @@
-"""Translations of the extension (gettext catalogues, de and en)."""

@@ -1,1 +1,0 @@
-"""ckanext-scheming schemas and controlled vocabularies (data files)."""

@@ -41,6 +41,10 @@ setup(
     entry_points={
         "ckan.plugins": [
             "smartcityms = ckanext.smartcityms.plugin:SmartCityMsPlugin",
+            "dcat_ap_de_harvester = ckanext.smartcityms.harvesters.dcat_ap_de:DCATAPdeHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "dcat_ap_de = ckanext.smartcityms.dcat_profile:DCATAPdeProfile",
         ],
     },
     zip_safe=False,

@@ -8,7 +8,7 @@ from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestObject
 from ckanext.smartcityms.harvesters import queue_consumers
 
-from tests.replay import Response
+from tests.replay import Response, shared_file
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -41,8 +41,8 @@ def dcat_source(replay_server):
     context = {"user": factories.Sysadmin()["name"]}
     source = tk.get_action("harvest_source_create")(dict(context), {
         "name": "beispielkatalog", "title": "Beispielkatalog", "url": url,
-        "source_type": "dcat_rdf", "owner_org": factories.Organization()["id"],
-        "frequency": "MANUAL",
+        "source_type": "dcat_ap_de_rdf", "owner_org": factories.Organization()["id"],
+        "frequency": "MANUAL", "config": '{"handlungsfeld": ["umwelt"]}',
     })
     return context, source
 
@@ -83,6 +83,9 @@ def test_reharvest_reindexes_with_current_object_and_deletion_leaves_the_index(
     context, source = dcat_source
     run_job_through_queues(context, source["id"])
 
+    replay_server.routes["/catalog.ttl"] = Response(
+        shared_file(DCAT_AP_DE_2_EXAMPLE).read_text("utf-8").replace(
+            "Badegewässer (Daten) Hamburg", "Badegewässer Hamburg"), content_type="text/turtle")
     job = run_job_through_queues(context, source["id"])
     assert job["stats"]["updated"] == 1
     indexed = harvested(source)["results"][0]

@@ -59,10 +59,11 @@ class TestDatasetLifecycle:
                 "title": "Aasee-Monitoring",
                 "notes": "Wassertemperatur, pH-Wert und Sauerstoff im Aasee.",
                 "owner_org": org["id"],
-                "license_id": "odc-pddl",
+                "handlungsfeld": ["umwelt-energie-klima"],
                 "tags": [{"name": "Umwelt"}],
                 "resources": [{"url": "http://example.org/aasee.csv", "format": "CSV",
-                               "name": "Messwerte"}],
+                               "name": "Messwerte",
+                               "license": "http://dcat-ap.de/def/licenses/odcpddl"}],
             },
             headers={"Authorization": sysadmin["token"]},
         )

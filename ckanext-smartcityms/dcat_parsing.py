@@ -18,6 +18,8 @@ DCATDE = "http://dcat-ap.de/def/dcatde/"
 DCATDE_NAMESPACES = (DCATDE, "http://dcat-ap.de/def/dcatde/1_0/", "http://dcat-ap.de/def/dcatde/1.0.1/")
 GEODCATAP = "http://data.europa.eu/930/"
 PROV_GENERATED_BY = URIRef("http://www.w3.org/ns/prov#wasGeneratedBy")
+ADMS_IDENTIFIER = URIRef("http://www.w3.org/ns/adms#identifier")
+SKOS_NOTATION = URIRef("http://www.w3.org/2004/02/skos/core#notation")
 IANA_PREFIXES = ("https://www.iana.org/assignments/media-types/", "http://www.iana.org/assignments/media-types/")
 EU_THEME_PREFIX = "http://publications.europa.eu/resource/authority/data-theme/"
 
@@ -37,6 +39,19 @@ LICENSE_ALIASES = {
     "http://opendatacommons.org/licenses/pddl/1.0/": "odcpddl",
     "https://opendatacommons.org/licenses/pddl/1-0/": "odcpddl",
     "http://opendatacommons.org/licenses/odbl/1.0/": "odbl",
+}
+
+
+# Older DCAT-AP.de and ADMS lists, replaced by SPDX and the EU distribution-status table.
+OLD_VALUE_MAP = {
+    "http://dcat-ap.de/def/hashAlgorithms/md/5": "md5",
+    "http://dcat-ap.de/def/hashAlgorithms/sha/1": "sha1",
+    "http://dcat-ap.de/def/hashAlgorithms/sha/256": "sha256",
+    "http://dcat-ap.de/def/hashAlgorithms/sha/512": "sha512",
+    "http://purl.org/adms/status/Completed": "COMPLETED",
+    "http://purl.org/adms/status/Deprecated": "DEPRECATED",
+    "http://purl.org/adms/status/UnderDevelopment": "DEVELOP",
+    "http://purl.org/adms/status/Withdrawn": "WITHDRAWN",
 }
 
 
@@ -83,7 +98,12 @@ def complete_parsed_dataset(profile, dataset_dict, dataset_ref):
         d["contact_name"] = contact.get("name") or None
         d["contact_email"] = (contact.get("email") or "").replace("mailto:", "") or None
         d["contact_url"] = contact.get("url") or None
-    d.pop("publisher", None)  # the publisher is the owning organization
+    # The publisher is the owning organization; its name is kept for
+    # attribution texts the source left out.
+    publishers = d.pop("publisher", None) or []
+    extras_by_key = {e["key"]: e["value"] for e in d.get("extras", [])}
+    d["__publisher_name"] = (publishers[0].get("name") if publishers else None) \
+        or extras_by_key.get("publisher_name")
     d.pop("creator", None)
 
     temporal = d.pop("temporal_coverage", None) or []
@@ -107,6 +127,12 @@ def complete_parsed_dataset(profile, dataset_dict, dataset_ref):
     # Stock extras our schema expresses otherwise (publisher = organization,
     # spatial = political geocoding + geometry, projects = projekt).
     d["extras"] = [e for e in d.get("extras", []) if e["key"] not in STOCK_EXTRAS_REPLACED]
+    # adms:identifier nodes: keep their notations (ckanext-dcat keeps blank node IDs).
+    notations = sorted(str(n) for node in _objects(profile, dataset_ref, ADMS_IDENTIFIER)
+                       for n in profile.g.objects(node, SKOS_NOTATION))
+    d["extras"] = [e for e in d["extras"] if e["key"] != "alternate_identifier"]
+    if notations:
+        d["extras"].append({"key": "alternate_identifier", "value": json.dumps(notations)})
     d.pop("provenance_activity", None)
     if not d.get("license_id"):
         d.pop("license_id", None)
@@ -165,6 +191,10 @@ def complete_parsed_dataset(profile, dataset_dict, dataset_ref):
 
     for resource in d.get("resources", []):
         _complete_resource(profile, resource, warnings)
+    # Graph order is arbitrary; a stable order lets re-harvests see "unchanged".
+    d["resources"] = sorted(d.get("resources", []), key=lambda r: (r.get("uri") or "", r.get("url") or ""))
+    d["tags"] = sorted(d.get("tags", []), key=lambda t: t.get("name", ""))
+    warnings.sort()
 
     d["__warnings"] = warnings
     return d
@@ -196,7 +226,7 @@ def _keep_known(container, field, warnings, where="dataset"):
     if not container.get(field):
         return
     vocabulary = vocabularies.vocabulary(VOCABULARY_OF[field])
-    values = _as_list(container[field])
+    values = [OLD_VALUE_MAP.get(v, v) for v in _as_list(container[field])]
     known = [vocabulary.resolve(v) for v in values if vocabulary.resolve(v)]
     for value in values:
         if not vocabulary.resolve(value):
@@ -241,6 +271,13 @@ def _complete_resource(profile, resource, warnings):
             break
     for field in ("status", "availability", "hash_algorithm"):
         _keep_known(resource, field, warnings, where)
+    if resource.get("hash"):
+        algorithm = vocabularies.vocabulary("checksum-algorithm").get(resource.get("hash_algorithm") or "")
+        if algorithm is None or not vocabularies.checksum_fits(algorithm, resource["hash"]):
+            warnings.append(f"{where}: checksum {resource['hash']} left out, it does not fit its algorithm "
+                            f"{resource.get('hash_algorithm') or '(none)'}")
+            resource.pop("hash")
+            resource.pop("hash_algorithm", None)
     if resource.get("language"):
         _keep_known(resource, "language", warnings, where)
     if "conforms_to" in resource:

@@ -22,7 +22,6 @@ _ = tk._
 
 MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-HEX_DIGITS = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 
 
@@ -305,7 +304,7 @@ def smartcityms_checksum(key, data, errors, context):
         errors[key].append(_("Please choose the checksum algorithm"))
         return
     text = str(checksum).strip().lower()
-    if not re.fullmatch(r"[0-9a-f]{%d}" % HEX_DIGITS[concept["code"]], text):
+    if not vocabularies.checksum_fits(concept, text):
         errors[key].append(_("This is not a {algorithm} checksum").format(algorithm=concept["label"]["en"]))
         return
     data[key] = text

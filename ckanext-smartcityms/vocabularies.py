@@ -75,3 +75,10 @@ def license_is_open(value):
 def media_type_for_format(value):
     concept = vocabulary("file-type").get(value)
     return concept.get("media_type") if concept else None
+
+
+def checksum_fits(algorithm_concept, checksum):
+    """Is `checksum` a hex digest of the length the algorithm produces?"""
+    digits = algorithm_concept.get("hex_digits")
+    text = str(checksum).strip().lower()
+    return bool(digits) and len(text) == digits and all(c in "0123456789abcdef" for c in text)

@@ -19,8 +19,10 @@ import json
 import logging
 import re
 
+import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.processors import RDFParser, RDFParserException
 from ckanext.harvest.interfaces import IHarvester
@@ -196,7 +198,7 @@ class DCATAPdeHarvester(DCATRDFHarvester):
             package_dict["handlungsfeld"] = config["handlungsfeld"]
         if config.get("projekt") and not package_dict.get("projekt"):
             package_dict["projekt"] = config["projekt"]
-        publisher = _publisher_name(package_dict)
+        publisher = package_dict.pop("__publisher_name", None) or _publisher_name(package_dict)
         for resource in package_dict.get("resources", []):
             if not resource.get("license") and config.get("default_license"):
                 resource["license"] = config["default_license"]
@@ -209,7 +211,38 @@ class DCATAPdeHarvester(DCATRDFHarvester):
                                 f"the publisher {publisher!r} is named")
         for warning in warnings:
             HarvestObjectError(message=WARNING + warning, object=harvest_object, stage="Import").save()
+        problems = _validation_problems(package_dict)
+        if problems:
+            # ckanext-dcat reports only a summary ("Package resource(s) invalid"); say which field.
+            HarvestObjectError(message="Invalid: " + problems, object=harvest_object, stage="Import").save()
         return package_dict
+
+
+def _validation_problems(package_dict):
+    """The schema's errors for this dataset, as `field: message` pairs (empty if valid)."""
+    data = dict(package_dict, type=package_dict.get("type") or "dataset")
+    plugin = lib_plugins.lookup_package_plugin(data["type"])
+    context = {"model": model, "session": model.Session, "ignore_auth": True, "user": ""}
+    schema = plugin.create_package_schema()
+    if hasattr(plugin, "validate"):
+        _data, errors = plugin.validate(context, data, schema, "package_create")
+    else:
+        _data, errors = tk.navl_validate(data, schema, context)
+    return "; ".join(_flatten_errors(errors))
+
+
+def _flatten_errors(errors, prefix=""):
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from _flatten_errors(value, f"{prefix}{key}.")
+    elif isinstance(errors, list):
+        if all(isinstance(e, str) for e in errors):
+            if errors:
+                yield f"{prefix.rstrip('.')}: {' '.join(errors)}"
+        else:
+            for index, value in enumerate(errors):
+                if value:
+                    yield from _flatten_errors(value, f"{prefix}{index}.")
 
 
 def _publisher_name(package_dict):

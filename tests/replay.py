@@ -8,6 +8,7 @@ import http.server
 import os
 import pathlib
 import threading
+import time
 
 SHARED = pathlib.Path(
     os.environ.get("SCMS_SHARED")
@@ -25,11 +26,12 @@ def shared_file(relative):
 
 class Response:
     def __init__(self, body=b"", status=200, content_type="application/octet-stream",
-                 headers=None):
+                 headers=None, delay=0):
         self.body = body if isinstance(body, bytes) else body.encode("utf-8")
         self.status = status
         self.content_type = content_type
         self.headers = headers or {}
+        self.delay = delay  # seconds before answering: a source that times out
 
 
 class ReplayServer:
@@ -45,13 +47,18 @@ class ReplayServer:
                 server.requests.append(self.path)
                 response = server.routes.get(self.path) or server.routes.get(
                     self.path.split("?")[0]) or Response(b"not found", 404, "text/plain")
+                if response.delay:
+                    time.sleep(response.delay)
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.content_type)
                 self.send_header("Content-Length", str(len(response.body)))
                 for name, value in response.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(response.body)
+                try:
+                    self.wfile.write(response.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout or size limit): expected in tests
 
             def log_message(self, *args):
                 pass

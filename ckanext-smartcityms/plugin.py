@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcityms import cli, helpers, indexing, validators
+from ckanext.smartcityms import cli, helpers, indexing, validators, views
 from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
 
 
@@ -13,6 +13,7 @@ from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
 class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IClick)
+    p.implements(p.IBlueprint)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
@@ -28,6 +29,9 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_commands(self):
         return [cli.smartcityms]
+
+    def get_blueprint(self):
+        return views.get_blueprints()
 
     def get_validators(self):
         return validators.get_validators()

@@ -53,3 +53,46 @@ def harvest_consumer(stage):
     """
     from ckanext.smartcityms.harvesters import queue_consumers
     queue_consumers.run(stage)
+
+
+@smartcityms.command("validate")
+@click.option("--dataset", "dataset_id", default=None, help="Validate only this dataset (id or name).")
+def validate(dataset_id):
+    """Validate datasets' DCAT-AP.de output against SEMIC 3.0.1 and GovData's
+    DCAT-AP.de 3.0 shapes. Exits 1 on violations, 2 if the shapes are missing."""
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckanext.smartcityms import dcat_validation, shacl
+
+    context = {"ignore_auth": True}
+    if dataset_id:
+        ids = [dataset_id]
+    else:
+        ids = [row[0] for row in model.Session.query(model.Package.id).filter(
+            model.Package.state == "active", model.Package.type == "dataset")]
+    findings, failed = [], set()
+    try:
+        shacl.shapes("govdata-3.0")  # fail early and clearly if the shapes are missing
+        with click.progressbar(ids, label=f"Validating {len(ids)} dataset(s)",
+                               file=sys.stderr) as bar:
+            for identifier in bar:
+                try:
+                    dataset = tk.get_action("package_show")(dict(context), {"id": identifier})
+                except tk.ObjectNotFound:
+                    click.secho(f"\nNo dataset {identifier!r}", fg="red", err=True)
+                    sys.exit(2)
+                found = dcat_validation.dataset_findings(dataset)
+                if shacl.violations(found):
+                    failed.add(dataset["name"])
+                findings.extend(found)
+    except shacl.ShapesMissing as error:
+        click.secho(str(error), fg="red", err=True)
+        sys.exit(2)
+
+    for (shape_set, severity, message), count in dcat_validation.summary_by_rule(findings):
+        click.echo(f"{count:6d}  {severity:9s} {shape_set:12s} {message}")
+    violations = len(shacl.violations(findings))
+    click.echo(f"{len(ids)} dataset(s), {violations} violation(s), "
+               f"{len(findings) - violations} warning(s)/note(s); "
+               f"{len(failed)} dataset(s) not valid" + (f": {', '.join(sorted(failed))}" if failed else ""))
+    sys.exit(1 if violations else 0)

@@ -25,6 +25,20 @@ def smartcityms_license_is_open(license_uri):
     return vocabularies.license_is_open(license_uri)
 
 
+def smartcityms_dcat_validation(pkg_dict):
+    """DCAT-AP.de validation result for editors: {"ok": bool, "findings": [...]} or None."""
+    from ckanext.smartcityms import dcat_validation, shacl
+    try:
+        if not tk.h.check_access("package_update", {"id": pkg_dict["id"]}):
+            return None
+        findings = dcat_validation.dataset_findings_cached(pkg_dict)
+    except shacl.ShapesMissing:
+        return None
+    violations = shacl.violations(findings)
+    return {"ok": not violations, "violations": violations,
+            "warnings": [f for f in findings if f.severity != "Violation"]}
+
+
 def get_helpers():
     return {name: fn for name, fn in globals().items()
             if name.startswith("smartcityms_") and callable(fn)}

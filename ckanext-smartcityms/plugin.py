@@ -12,12 +12,16 @@ from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
 @tk.blanket.config_declarations
 class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
+    p.implements(p.IConfigurer)
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IOrganizationController, inherit=True)
+
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
 
     def i18n_directory(self):
         # The catalogues live in the repository's i18n/ folder, installed as

@@ -14,12 +14,15 @@ to as dcat:theme; `ckanext.smartcityms.handlungsfeld_as_dcat_theme = true`
 adds them to dcat:theme as well, for consumers outside the GovData federation.
 Projects are the activities that produced a dataset: prov:wasGeneratedBy.
 """
+import collections
 import json
+import threading
 
-from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 import ckan.plugins.toolkit as tk
+from ckanext.dcat.profiles.base import namespaces as STOCK_NAMESPACES
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import catalog_uri
 
@@ -47,6 +50,17 @@ NAMESPACES = {"dcatde": DCATDE, "geodcatap": GEODCATAP, "prov": PROV, "skos": SK
 GEOJSON_MEDIA_TYPE = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
 
 
+def bind_prefixes(graph):
+    # Binding is slow in rdflib; a catalogue page graph needs it once, not per dataset.
+    if graph.namespace_manager.store.namespace("dcatde") is None:
+        for prefix, namespace in {**STOCK_NAMESPACES, **NAMESPACES}.items():
+            graph.bind(prefix, namespace)
+
+
+def version_key(dataset_dict, dataset_ref):
+    return (dataset_dict.get("id"), dataset_dict.get("metadata_modified"), str(dataset_ref))
+
+
 def handlungsfeld_scheme_uri():
     return catalog_uri().rstrip("/") + "/vocab/handlungsfelder"
 
@@ -70,6 +84,39 @@ def _as_list(value):
     return [value] if value else []
 
 
+class DatasetVersionCache:
+    """Per-process cache of what was built for a dataset version, least recently used out.
+
+    Keys hold the dataset id, its metadata_modified and its URI, so a changed
+    dataset is built anew; publisher changes clear the caches (forget_organization).
+    """
+
+    def __init__(self):
+        self._entries = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            triples = self._entries.get(key)
+            if triples is not None:
+                self._entries.move_to_end(key)
+            return triples
+
+    def put(self, key, triples, limit):
+        with self._lock:
+            self._entries[key] = triples
+            while len(self._entries) > limit:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+GRAPH_CACHE = DatasetVersionCache()  # dataset triples (dataset endpoints, catalogue in other formats)
+TURTLE_CACHE = DatasetVersionCache()  # dataset Turtle fragments (catalogue pages, see dcat_catalog)
+
+
 class DCATAPdeProfile(EuropeanDCATAP3Profile):
     """DCAT-AP.de 3.0 (readable for 2.0 consumers)."""
 
@@ -78,9 +125,25 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
     # ------------------------------------------------------------ serialising
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
+        bind_prefixes(self.g)
+        limit = tk.config.get("ckanext.smartcityms.dcat_graph_cache_size")
+        if not limit or not dataset_dict.get("metadata_modified"):
+            return self._de_build_dataset_graph(dataset_dict, dataset_ref)
+        key = version_key(dataset_dict, dataset_ref)
+        triples = GRAPH_CACHE.get(key)
+        if triples is None:
+            page_graph, self.g = self.g, Graph()
+            try:
+                self._de_build_dataset_graph(dataset_dict, dataset_ref)
+                triples = tuple(self.g)
+            finally:
+                self.g = page_graph
+            GRAPH_CACHE.put(key, triples, limit)
+        for triple in triples:
+            self.g.add(triple)
+
+    def _de_build_dataset_graph(self, dataset_dict, dataset_ref):
         super().graph_from_dataset(dataset_dict, dataset_ref)
-        for prefix, namespace in NAMESPACES.items():
-            self.g.bind(prefix, namespace)
         self._de_identifier_as_literal(dataset_dict, dataset_ref)
         self._de_publisher(dataset_dict, dataset_ref)
         self._de_spatial(dataset_dict, dataset_ref)
@@ -136,7 +199,9 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
 
     @classmethod
     def forget_organization(cls, org_id):
-        cls._publisher_cache.pop(org_id, None)
+        if cls._publisher_cache.pop(org_id, None) is not None:
+            GRAPH_CACHE.clear()  # cached dataset graphs carry the old publisher
+            TURTLE_CACHE.clear()
 
     def _de_spatial(self, dataset_dict, dataset_ref):
         # ckanext-dcat writes the geometry as a literal of locn:geometry; DCAT-AP
@@ -268,8 +333,7 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
-        for prefix, namespace in NAMESPACES.items():
-            g.bind(prefix, namespace)
+        bind_prefixes(g)
         g.remove((catalog_ref, DCTERMS.language, None))
         g.add((catalog_ref, DCTERMS.language, DEU))
         g.add((DEU, RDF.type, DCTERMS.LinguisticSystem))

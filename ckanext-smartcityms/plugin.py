@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcityms import cli, helpers, indexing, validators, views
+from ckanext.smartcityms import cli, dcat_catalog, helpers, indexing, validators, views
 from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
 
 
@@ -15,6 +15,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
+    p.implements(p.IActions)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
@@ -33,6 +34,9 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_commands(self):
         return [cli.smartcityms]
+
+    def get_actions(self):
+        return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show}
 
     def get_blueprint(self):
         return views.get_blueprints()

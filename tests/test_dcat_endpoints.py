@@ -93,3 +93,31 @@ def test_catalogue_paging_and_modified_since(app, datasets):
     bad = app.get("/catalog.ttl?modified_since=gestern")
     assert bad.status_code == 409  # ckanext-dcat's answer to a validation error
     assert "modified_since" in bad.body
+
+
+def test_cached_turtle_catalogue_equals_ckanext_dcats_serialisation(app, datasets):
+    from ckanext.dcat.processors import RDFSerializer
+    from rdflib.compare import isomorphic
+
+    fast = rdflib.Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+    app.get("/catalog.ttl")  # served from the cache now
+    cached = rdflib.Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+    found = helpers.call_action("package_search", q="*:*", sort="metadata_modified desc", rows=100)
+    stock_path = rdflib.Graph().parse(
+        data=RDFSerializer(profiles=["dcat_ap_de"]).serialize_catalog({}, found["results"], _format="turtle"),
+        format="turtle")
+    # Paging triples name the request URL; compare everything else.
+    for graph in (fast, cached, stock_path):
+        for node in list(graph.subjects(RDF.type, HYDRA.PagedCollection)):
+            graph.remove((node, None, None))
+    assert isomorphic(fast, stock_path)
+    assert isomorphic(cached, stock_path)
+
+
+def test_a_changed_dataset_is_served_changed(app, datasets):
+    app.get("/catalog.ttl")
+    helpers.call_action("package_patch", {"user": factories.Sysadmin()["name"]},
+                        id=datasets[0]["id"], title="Neuer Titel")
+    graph = rdflib.Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+    titles = {str(t) for t in graph.objects(None, rdflib.DCTERMS.title)}
+    assert "Neuer Titel" in titles and "Datensatz 0" not in titles

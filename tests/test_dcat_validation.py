@@ -20,8 +20,10 @@ def valid_dataset():
 def break_title(dataset):
     """A dataset made invalid behind the API's back (as legacy or imported data can be)."""
     from ckan.lib import search
+    import datetime
     package = model.Package.get(dataset["id"])
     package.title = ""
+    package.metadata_modified = datetime.datetime.utcnow()  # as every change through CKAN does
     model.repo.commit()
     search.rebuild(dataset["id"])
 

@@ -1,0 +1,25 @@
+"""Shared pieces of the benchmarks: loading CKAN for a config file and simple statistics."""
+import statistics
+
+
+def load_ckan(ini_path):
+    """Load CKAN's config and plugins for `ini_path`; returns a Flask test client."""
+    from ckan.cli import CKANConfigLoader
+    from ckan.config.middleware import make_app
+
+    config = CKANConfigLoader(ini_path).get_config()
+    app = make_app(config)
+    return app._wsgi_app.test_client() if hasattr(app, "_wsgi_app") else app.test_client()
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def describe(values):
+    return {"median": statistics.median(values), "p95": percentile(values, 0.95),
+            "total": sum(values), "n": len(values)}

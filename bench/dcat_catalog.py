@@ -5,9 +5,10 @@ and, in the same run, with ckanext-dcat's stock euro_dcat_ap_3 profile.
 
 Creates the datasets on the bench site once (idempotent), then requests every
 page (100 datasets each) through CKAN's WSGI app, alternating the profiles
-round by round. Our first round starts with an empty cache of serialised
-datasets ("cold"); later rounds are served from it ("warm", the steady state
-of a running portal). Prints per-page median and p95, total time per round,
+round by round. Our first round starts with no stored dataset Turtle ("cold",
+as after flushing Redis); later rounds are served from it ("warm": the steady
+state of a running portal, where every dataset stores its Turtle when it
+changes). Prints per-page median and p95, total time per round,
 peak Python memory of serving one page (tracemalloc) and the ratios.
 """
 import argparse
@@ -104,11 +105,13 @@ def main():
     with client.application.test_request_context():
         total = ensure_datasets(args.datasets)
     pages = -(-total // 100)
-    from ckanext.smartcityms.dcat_profile import GRAPH_CACHE, TURTLE_CACHE
+    from ckanext.smartcityms import dcat_fragments
+    from ckanext.smartcityms.dcat_profile import GRAPH_CACHE
     fetch_pages(client, 1, "euro_dcat_ap_3")  # warm-up: imports, connections
     fetch_pages(client, 1, "dcat_ap_de")
     GRAPH_CACHE.clear()
-    TURTLE_CACHE.clear()
+    with client.application.test_request_context():
+        dcat_fragments.clear()  # "cold": as after flushing Redis; normally datasets store their own
     results = {"ours, cold cache": [], "ours, warm cache": [], "stock euro_dcat_ap_3": []}
     for round_number in range(max(2, args.rounds)):
         ours_name = "ours, cold cache" if round_number == 0 else "ours, warm cache"

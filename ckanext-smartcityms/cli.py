@@ -96,3 +96,26 @@ def validate(dataset_id):
                f"{len(findings) - violations} warning(s)/note(s); "
                f"{len(failed)} dataset(s) not valid" + (f": {', '.join(sorted(failed))}" if failed else ""))
     sys.exit(1 if violations else 0)
+
+
+@smartcityms.command("dcat-cache")
+@click.argument("action", type=click.Choice(["warm", "clear"]))
+def dcat_cache(action):
+    """Build (warm) or drop (clear) the stored DCAT Turtle of every dataset.
+
+    Datasets refresh their own entry when they change; `warm` is for after a
+    bulk import that bypassed CKAN's actions, or after clearing Redis.
+    """
+    import ckan.model as model
+    from ckanext.smartcityms import dcat_fragments
+
+    if action == "clear":
+        click.echo(f"{dcat_fragments.clear()} stored dataset(s) dropped")
+        return
+    ids = [row[0] for row in model.Session.query(model.Package.id).filter(
+        model.Package.state == "active", model.Package.type == "dataset",
+        model.Package.private == False)]  # noqa: E712
+    with click.progressbar(ids, label=f"Serialising {len(ids)} dataset(s)", file=sys.stderr) as bar:
+        for dataset_id in bar:
+            dcat_fragments.refresh(dataset_id)
+    click.echo(f"{len(ids)} dataset(s) stored")

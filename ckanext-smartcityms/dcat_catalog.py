@@ -1,4 +1,4 @@
-"""Turtle catalogue pages from cached per-dataset fragments.
+"""Turtle catalogue pages from stored per-dataset fragments (dcat_fragments).
 
 A catalogue page is the catalogue node (publisher, paging, dcat:dataset links)
 plus one graph per dataset. Turtle documents can be concatenated (each
@@ -8,15 +8,14 @@ changes, instead of rebuilding and re-serialising the whole page graph on
 every request. Other formats and other profiles go through ckanext-dcat's
 own serialiser unchanged.
 """
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.logic import _pagination_info, _search_ckan_datasets
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import dataset_uri, url_to_rdflib_format
 
-from ckanext.smartcityms.dcat_profile import (
-    TURTLE_CACHE, DCATAPdeProfile, bind_prefixes, version_key)
+from ckanext.smartcityms import dcat_fragments
 
 OUR_PROFILE = ["dcat_ap_de"]
 DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#dataset")
@@ -28,7 +27,7 @@ def _is_fast_path(data_dict):
     requested = data_dict.get("profiles") or configured
     return (url_to_rdflib_format(data_dict.get("format") or "xml") == "turtle"
             and list(requested) == OUR_PROFILE
-            and bool(tk.config.get("ckanext.smartcityms.dcat_graph_cache_size")))
+            and dcat_fragments.enabled())
 
 
 @tk.side_effect_free
@@ -44,26 +43,12 @@ def dcat_catalog_show(original_action, context, data_dict):
 def catalog_turtle(dataset_dicts, pagination_info):
     header = RDFSerializer(profiles=OUR_PROFILE)
     catalog_ref = header.graph_from_catalog({})
-    fragments = []
+    items = []
     for dataset_dict in dataset_dicts:
         dataset_ref = URIRef(dataset_uri(dataset_dict))
         if not header._add_source_catalog(catalog_ref, dataset_dict, dataset_ref):
             header.g.add((catalog_ref, DCAT_DATASET, dataset_ref))
-        fragments.append(dataset_fragment(dataset_dict, dataset_ref))
+        items.append((dataset_dict, dataset_ref))
     if pagination_info:
         header._add_pagination_triples(pagination_info)
-    return "\n".join([header.g.serialize(format="turtle"), *fragments])
-
-
-def dataset_fragment(dataset_dict, dataset_ref):
-    """The dataset's own Turtle document, serialised once per dataset version."""
-    key = version_key(dataset_dict, dataset_ref)
-    fragment = TURTLE_CACHE.get(key)
-    if fragment is None:
-        graph = Graph()
-        bind_prefixes(graph)
-        # Built directly (not through the graph cache): the fragment is the cache here.
-        DCATAPdeProfile(graph)._de_build_dataset_graph(dataset_dict, dataset_ref)
-        fragment = graph.serialize(format="turtle")
-        TURTLE_CACHE.put(key, fragment, tk.config.get("ckanext.smartcityms.dcat_graph_cache_size"))
-    return fragment
+    return "\n".join([header.g.serialize(format="turtle"), *dcat_fragments.fragments(items)])

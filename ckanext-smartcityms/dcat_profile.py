@@ -19,7 +19,7 @@ import json
 import threading
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles.base import namespaces as STOCK_NAMESPACES
@@ -36,17 +36,12 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 EU_DATA_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 DEU = URIRef("http://publications.europa.eu/resource/authority/language/DEU")
 LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 
-# Deprecated in DCAT-AP.de 3.0, never emitted; still read when harvesting.
-DEPRECATED_AGENTS = {DCATDE.maintainer: "custodian", DCATDE.originator: "originator"}
 NAMESPACES = {"dcatde": DCATDE, "geodcatap": GEODCATAP, "prov": PROV, "skos": SKOS}
-
-
 GEOJSON_MEDIA_TYPE = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
 
 
@@ -114,7 +109,6 @@ class DatasetVersionCache:
 
 
 GRAPH_CACHE = DatasetVersionCache()  # dataset triples (dataset endpoints, catalogue in other formats)
-TURTLE_CACHE = DatasetVersionCache()  # dataset Turtle fragments (catalogue pages, see dcat_catalog)
 
 
 class DCATAPdeProfile(EuropeanDCATAP3Profile):
@@ -128,13 +122,13 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
         bind_prefixes(self.g)
         limit = tk.config.get("ckanext.smartcityms.dcat_graph_cache_size")
         if not limit or not dataset_dict.get("metadata_modified"):
-            return self._de_build_dataset_graph(dataset_dict, dataset_ref)
+            return self.build_dataset_graph(dataset_dict, dataset_ref)
         key = version_key(dataset_dict, dataset_ref)
         triples = GRAPH_CACHE.get(key)
         if triples is None:
             page_graph, self.g = self.g, Graph()
             try:
-                self._de_build_dataset_graph(dataset_dict, dataset_ref)
+                self.build_dataset_graph(dataset_dict, dataset_ref)
                 triples = tuple(self.g)
             finally:
                 self.g = page_graph
@@ -142,7 +136,8 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
         for triple in triples:
             self.g.add(triple)
 
-    def _de_build_dataset_graph(self, dataset_dict, dataset_ref):
+    def build_dataset_graph(self, dataset_dict, dataset_ref):
+        """The dataset's triples into self.g, without the cache."""
         super().graph_from_dataset(dataset_dict, dataset_ref)
         self._de_identifier_as_literal(dataset_dict, dataset_ref)
         self._de_publisher(dataset_dict, dataset_ref)
@@ -201,7 +196,8 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
     def forget_organization(cls, org_id):
         if cls._publisher_cache.pop(org_id, None) is not None:
             GRAPH_CACHE.clear()  # cached dataset graphs carry the old publisher
-            TURTLE_CACHE.clear()
+            from ckanext.smartcityms import dcat_fragments
+            dcat_fragments.clear()
 
     def _de_spatial(self, dataset_dict, dataset_ref):
         # ckanext-dcat writes the geometry as a literal of locn:geometry; DCAT-AP

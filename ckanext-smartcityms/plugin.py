@@ -1,12 +1,15 @@
-"""The `smartcityms` plugin: schemas' validators and helpers, indexing, CLI."""
+"""The `smartcityms` plugin: schemas' validators and helpers, indexing, DCAT, CLI."""
 import importlib.resources
+import logging
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcityms import cli, dcat_catalog, helpers, indexing, validators, views
+from ckanext.smartcityms import cli, dcat_catalog, dcat_fragments, helpers, indexing, validators, views
 from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
+
+log = logging.getLogger(__name__)
 
 
 @tk.blanket.config_declarations
@@ -49,6 +52,25 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict):
         return indexing.index_lists(pkg_dict)
+
+    # The DCAT catalogue's Turtle fragment follows every change of a dataset.
+
+    def after_dataset_create(self, context, pkg_dict):
+        self._refresh_fragment(pkg_dict.get("id"))
+
+    def after_dataset_update(self, context, pkg_dict):
+        self._refresh_fragment(pkg_dict.get("id"))
+
+    def after_dataset_delete(self, context, pkg_dict):
+        dcat_fragments.forget(pkg_dict.get("id"))
+
+    def _refresh_fragment(self, dataset_id):
+        if not dataset_id or not dcat_fragments.enabled():
+            return
+        try:
+            dcat_fragments.refresh(dataset_id)
+        except Exception:  # a cache must never break saving a dataset
+            log.warning("Could not refresh the DCAT fragment of %s", dataset_id, exc_info=True)
 
     # IOrganizationController: the DCAT profile caches publisher details.
     # (IPackageController has hooks of the same names; for a dataset the

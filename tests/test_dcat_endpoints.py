@@ -121,3 +121,27 @@ def test_a_changed_dataset_is_served_changed(app, datasets):
     graph = rdflib.Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
     titles = {str(t) for t in graph.objects(None, rdflib.DCTERMS.title)}
     assert "Neuer Titel" in titles and "Datensatz 0" not in titles
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_datasets_store_their_turtle_when_they_change(app, datasets, cli):
+    from ckan.cli.cli import ckan as ckan_command
+    from ckan.lib.redis import connect_to_redis
+    from ckanext.smartcityms import dcat_fragments
+
+    redis = connect_to_redis()
+    for dataset in datasets:  # stored on creation; clean_redis ran before
+        dcat_fragments.refresh(dataset["id"])
+    key = dcat_fragments._key(datasets[0]["id"])
+    stored = redis.get(key).decode()
+    assert datasets[0]["metadata_modified"] in stored.split(dcat_fragments.SEPARATOR)[0]
+    assert "Datensatz 0" in stored
+
+    helpers.call_action("package_delete", {"user": factories.Sysadmin()["name"]}, id=datasets[0]["id"])
+    assert redis.get(key) is None
+
+    result = cli.invoke(ckan_command, ["smartcityms", "dcat-cache", "clear"])
+    assert result.exit_code == 0 and "2 stored dataset(s) dropped" in result.output
+    result = cli.invoke(ckan_command, ["smartcityms", "dcat-cache", "warm"])
+    assert result.exit_code == 0 and "2 dataset(s) stored" in result.output
+    assert redis.get(dcat_fragments._key(datasets[1]["id"])) is not None

@@ -42,6 +42,7 @@ setup(
         "ckan.plugins": [
             "smartcityms = ckanext.smartcityms.plugin:SmartCityMsPlugin",
             "dcat_ap_de_harvester = ckanext.smartcityms.harvesters.dcat_ap_de:DCATAPdeHarvester",
+            "opensensemap_harvester = ckanext.smartcityms.harvesters.opensensemap:OpenSenseMapHarvester",
         ],
         "ckan.rdf.profiles": [
             "dcat_ap_de = ckanext.smartcityms.dcat_profile:DCATAPdeProfile",

@@ -101,7 +101,6 @@ def main():
     import logging
     client = load_ckan(args.ckan_ini)
     logging.disable(logging.INFO)  # request logging would dominate the timings
-    from ckan.config.middleware.flask_app import CKANFlask  # noqa: F401  (app is loaded)
     with client.application.test_request_context():
         total = ensure_datasets(args.datasets)
     pages = -(-total // 100)

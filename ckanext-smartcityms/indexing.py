@@ -5,7 +5,7 @@ List fields are stored as JSON strings; Solr gets real lists so that
 """
 import json
 
-LIST_FIELDS = ("handlungsfeld", "projekt")
+LIST_FIELDS = ("handlungsfeld", "projekt", "phenomena", "sensor_types")
 
 
 def index_lists(pkg_dict):

@@ -181,6 +181,14 @@ def smartcityms_uri_list(value):
     return json.dumps([smartcityms_http_url(item) for item in _as_list(value)])
 
 
+def smartcityms_text_list(value):
+    """A list of short texts, stored as a JSON list."""
+    if _is_empty(value):
+        return value
+    items = [str(item).strip()[:200] for item in _as_list(value)]
+    return json.dumps([item for item in dict.fromkeys(items) if item])
+
+
 def smartcityms_email(value):
     if _is_empty(value):
         return value

@@ -27,6 +27,9 @@ def shared_file(relative):
 class Response:
     def __init__(self, body=b"", status=200, content_type="application/octet-stream",
                  headers=None, delay=0):
+        # A callable body is a recipe the test applies to a payload it builds later.
+        self.body_factory = body if callable(body) else None
+        body = b"" if callable(body) else body
         self.body = body if isinstance(body, bytes) else body.encode("utf-8")
         self.status = status
         self.content_type = content_type
@@ -35,7 +38,8 @@ class Response:
 
 
 class ReplayServer:
-    """Serves `routes` (path with query string -> Response) on a free port."""
+    """Serves `routes` on a free port: path (with or without query string) ->
+    a Response, or a list of Responses given in turn (the last one repeats)."""
 
     def __init__(self):
         self.routes = {}
@@ -47,6 +51,8 @@ class ReplayServer:
                 server.requests.append(self.path)
                 response = server.routes.get(self.path) or server.routes.get(
                     self.path.split("?")[0]) or Response(b"not found", 404, "text/plain")
+                if isinstance(response, list):  # answers in turn; the last one repeats
+                    response = response.pop(0) if len(response) > 1 else response[0]
                 if response.delay:
                     time.sleep(response.delay)
                 self.send_response(response.status)

@@ -1,6 +1,5 @@
 """The dcat_ap_de profile: valid DCAT-AP.de 3.0 (SEMIC 3.0.1 and GovData
 shapes, zero violations) and a lossless round trip."""
-import json
 
 import pytest
 import rdflib

@@ -5,7 +5,7 @@ import ckan.model as model
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import factories, helpers
 
-from tests.datasets import full_dataset, minimal_dataset
+from tests.datasets import full_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

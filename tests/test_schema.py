@@ -1,6 +1,5 @@
 """The DCAT-AP.de dataset, resource and organization schema: what it stores
 and the errors it gives."""
-import json
 
 import pytest
 

@@ -10,7 +10,7 @@ import requests
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import redis as ckan_redis
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

@@ -19,6 +19,15 @@ def clean_db(reset_db, migrate_db_for):
 
 
 @pytest.fixture
+def queues_empty():
+    """ckanext-harvest's Redis queues, empty before and after the test."""
+    from ckanext.harvest import queue
+    queue.purge_queues()
+    yield
+    queue.purge_queues()
+
+
+@pytest.fixture
 def replay_server():
     server = ReplayServer().start()
     yield server

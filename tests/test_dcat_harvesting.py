@@ -10,7 +10,7 @@ from ckan.tests import factories
 from ckanext.harvest.model import HarvestGatherError, HarvestObjectError
 
 from tests.replay import Response, shared_file
-from tests.test_harvest_stack import queues_empty, run_job_through_queues  # noqa: F401
+from tests.test_harvest_stack import run_job_through_queues
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "queues_empty")
 

@@ -4,7 +4,6 @@ import pytest
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
-from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestObject
 from ckanext.smartcityms.harvesters import queue_consumers
 
@@ -26,13 +25,6 @@ def run_job_through_queues(context, source_id):
     # What `ckan harvester run` (the cron tick) does: mark finished jobs.
     tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source_id})
     return tk.get_action("harvest_job_show")(dict(context), {"id": job["id"]})
-
-
-@pytest.fixture
-def queues_empty():
-    queue.purge_queues()
-    yield
-    queue.purge_queues()
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 """openSenseMap harvester: real recorded boxes replayed on 127.0.0.1."""
-import copy
 import json
 
 import pytest
@@ -14,7 +13,7 @@ from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObje
 from ckanext.smartcityms import shacl
 from ckanext.smartcityms.harvesters import opensensemap_mapping as mapping
 from tests.replay import Response, shared_file
-from tests.test_harvest_stack import queues_empty, run_job_through_queues  # noqa: F401
+from tests.test_harvest_stack import run_job_through_queues
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "queues_empty")
 

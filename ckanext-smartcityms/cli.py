@@ -119,3 +119,40 @@ def dcat_cache(action):
         for dataset_id in bar:
             dcat_fragments.refresh(dataset_id)
     click.echo(f"{len(ids)} dataset(s) stored")
+
+
+@smartcityms.command("harvest")
+@click.argument("source")
+def harvest(source):
+    """Run a harvest job for SOURCE (id or name) now, in this process.
+
+    Shows a progress bar and a summary; exits 1 if the job had errors.
+    """
+    from ckanext.smartcityms.harvesters import one_shot
+
+    state = {"bar": None}
+
+    def gathered(count):
+        click.echo(f"{count} object(s) to fetch and import", err=True)
+        state["bar"] = click.progressbar(length=count, label="Importing", file=sys.stderr)
+        state["bar"].__enter__()
+
+    def imported(_status):
+        state["bar"].update(1)
+
+    try:
+        job = one_shot.run(source, on_gathered=gathered, on_object=imported)
+    except one_shot.HarvestRunError as error:
+        click.secho(str(error), fg="red", err=True)
+        sys.exit(2)
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+    stats = job["stats"]
+    click.echo(", ".join(f"{key}: {stats.get(key, 0)}"
+                         for key in ("added", "updated", "not modified", "deleted", "errored")))
+    for error in job.get("gather_error_summary") or []:
+        click.secho(f"gather error: {error['message']}", fg="red")
+    for error in (job.get("object_error_summary") or [])[:20]:
+        click.echo(f"{error['error_count']:5d} × {error['message']}")
+    sys.exit(1 if job.get("gather_error_summary") or stats.get("errored") else 0)

@@ -221,3 +221,18 @@ def test_configuration_errors_are_named():
                             ("{nope", "not valid JSON")]:
         with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
             parse_config(config)
+
+
+def test_one_shot_cli_run_with_summary(osem, cli):
+    from ckan.cli.cli import ckan as ckan_command
+    _context, source = osem(bbox=REGION, inactive_after_days=100000)
+    result = cli.invoke(ckan_command, ["smartcityms", "harvest", source["name"]])
+    assert "19 object(s) to fetch and import" in result.output
+    assert "added: 19, updated: 0, not modified: 0, deleted: 0" in result.output
+    assert result.exit_code == 1  # the recorded boxes carry phenomenon warnings
+    assert "is not in our list of phenomena" in result.output
+    assert datasets_of(source)["count"] == 19
+    again = cli.invoke(ckan_command, ["smartcityms", "harvest", source["name"]])
+    assert "not modified: 19" in again.output
+    missing = cli.invoke(ckan_command, ["smartcityms", "harvest", "gibt-es-nicht"])
+    assert missing.exit_code == 2 and "There is no harvest source" in missing.output

@@ -33,7 +33,7 @@ scms_site_env() {
   case "$site" in
     dev)  db=ckan_default; ds=datastore_default; redis_db=0; core=ckan; ini="$SCMS_ROOT/development.ini" ;;
     test) db=ckan_test;    ds=datastore_test;    redis_db=1; core=ckan_test; ini="$SCMS_ROOT/test.ini" ;;
-    bench) db=ckan_bench;  ds=datastore_bench;   redis_db=2; core=ckan_bench; ini="$SCMS_ROOT/test.ini" ;;
+    bench) db=ckan_bench;  ds=datastore_bench;   redis_db=2; core=ckan_bench; ini="$SCMS_ROOT/bench.ini" ;;
     *) scms_die "unknown site '$site' (dev, test or bench)" ;;
   esac
   local pg="$SCMS_HOST:$SCMS_PG_PORT"

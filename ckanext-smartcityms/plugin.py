@@ -65,12 +65,16 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         dcat_fragments.forget(pkg_dict.get("id"))
 
     def _refresh_fragment(self, dataset_id):
+        # In the background job worker: saving a dataset (or a harvest of
+        # thousands) does not wait for its serialisation. Until the job ran,
+        # a catalogue page notices the stale entry and serialises it itself.
         if not dataset_id or not dcat_fragments.enabled():
             return
         try:
-            dcat_fragments.refresh(dataset_id)
+            tk.enqueue_job(dcat_fragments.refresh, [dataset_id],
+                           title=f"DCAT Turtle of dataset {dataset_id}")
         except Exception:  # a cache must never break saving a dataset
-            log.warning("Could not refresh the DCAT fragment of %s", dataset_id, exc_info=True)
+            log.warning("Could not queue the DCAT refresh of %s", dataset_id, exc_info=True)
 
     # IOrganizationController: the DCAT profile caches publisher details.
     # (IPackageController has hooks of the same names; for a dataset the

@@ -145,3 +145,20 @@ def test_datasets_store_their_turtle_when_they_change(app, datasets, cli):
     result = cli.invoke(ckan_command, ["smartcityms", "dcat-cache", "warm"])
     assert result.exit_code == 0 and "2 dataset(s) stored" in result.output
     assert redis.get(dcat_fragments._key(datasets[1]["id"])) is not None
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_a_change_queues_the_refresh_of_its_turtle(datasets):
+    from ckan.lib import jobs
+    from ckan.lib.redis import connect_to_redis
+    from ckanext.smartcityms import dcat_fragments
+
+    dataset = datasets[2]
+    helpers.call_action("package_patch", {"user": factories.Sysadmin()["name"]},
+                        id=dataset["id"], title="Geändert")
+    queued = [job for job in jobs.get_queue().jobs
+              if job.func_name == "ckanext.smartcityms.dcat_fragments.refresh"
+              and list(job.args) == [dataset["id"]]]
+    assert queued
+    queued[-1].perform()  # what the job worker does
+    assert "Geändert" in connect_to_redis().get(dcat_fragments._key(dataset["id"])).decode()

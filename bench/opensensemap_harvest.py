@@ -112,7 +112,6 @@ def main():
     rss_at_start = peak_rss_mb()
 
     with client.application.test_request_context():
-        from ckan.lib.redis import connect_to_redis  # noqa: F401  (CKAN is loaded)
         osem_source = fresh_source("bench-opensensemap", "opensensemap", feed.base_url + "/boxes",
                                    {"api_url": feed.base_url, "inactive_after_days": 100000})
         fresh_source("bench-dcat", "dcat_ap_de_rdf", feed.base_url + "/catalog.ttl", {})  # drop old results

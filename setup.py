@@ -41,6 +41,8 @@ setup(
     entry_points={
         "ckan.plugins": [
             "smartcityms = ckanext.smartcityms.plugin:SmartCityMsPlugin",
+            "smartcityms_sensor_chart = ckanext.smartcityms.sensor_views:SensorChartView",
+            "smartcityms_sensor_map = ckanext.smartcityms.sensor_views:SensorMapView",
             "dcat_ap_de_harvester = ckanext.smartcityms.harvesters.dcat_ap_de:DCATAPdeHarvester",
             "opensensemap_harvester = ckanext.smartcityms.harvesters.opensensemap:OpenSenseMapHarvester",
         ],

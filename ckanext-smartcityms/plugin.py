@@ -26,6 +26,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "smartcityms")
 
     def i18n_directory(self):
         # The catalogues live in the repository's i18n/ folder, installed as

@@ -24,11 +24,12 @@ def run(source_id_or_name, on_gathered=None, on_object=None):
     source = HarvestSource.get(package.id) if package is not None else None
     if source is None:
         raise HarvestRunError(f"There is no harvest source {source_id_or_name!r}")
+    source_id = source.id  # the session is renewed per object below
     harvester = queue.get_harvester(source.type)
     if harvester is None:
         raise HarvestRunError(f"No harvester plugin for source type {source.type!r} is enabled")
     try:
-        job_dict = tk.get_action("harvest_job_create")(dict(context), {"source_id": source.id})
+        job_dict = tk.get_action("harvest_job_create")(dict(context), {"source_id": source_id})
     except tk.ValidationError as error:
         raise HarvestRunError(f"Cannot start a job: {error.error_summary or error.error_dict}")
 
@@ -48,5 +49,5 @@ def run(source_id_or_name, on_gathered=None, on_object=None):
     job.status = "Finished"
     job.finished = datetime.datetime.utcnow()
     job.save()
-    tk.get_action("harvest_source_reindex")(dict(context), {"id": source.id})
+    tk.get_action("harvest_source_reindex")(dict(context), {"id": source_id})
     return tk.get_action("harvest_job_show")(dict(context), {"id": job_dict["id"]})

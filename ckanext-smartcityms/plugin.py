@@ -6,7 +6,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcityms import cli, dcat_catalog, dcat_fragments, helpers, indexing, validators, views
+from ckanext.smartcityms import (
+    cli, dcat_catalog, dcat_fragments, facets, helpers, indexing, validators, views)
 from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IOrganizationController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
@@ -53,6 +55,12 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict):
         return indexing.index_lists(pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        return facets.name_facet_items(search_results)
+
+    def dataset_facets(self, facets_dict, package_type):
+        return facets.add_facets(facets_dict)
 
     # The DCAT catalogue's Turtle fragment follows every change of a dataset.
 

@@ -142,3 +142,16 @@ class TestOrganization:
             helpers.call_action("organization_create", {"user": factories.Sysadmin()["name"]},
                                 name="x-org", publisher_type="Raumschiff")
         assert "publisher_type" in raised.value.error_dict
+
+
+def test_search_facets_carry_readable_names(app, org):
+    create(**minimal_dataset(org["id"], projekt=["loop"]))
+    result = app.get("/api/3/action/package_search",
+                     query_string={"facet.field": '["handlungsfeld", "projekt"]'}).json["result"]
+    names = {item["name"]: item["display_name"] for item in result["search_facets"]["handlungsfeld"]["items"]}
+    assert names == {"mobilitaet-verkehr": "Mobilität & Verkehr"}
+    english = app.get("/en/api/3/action/package_search",
+                      query_string={"facet.field": '["projekt"]'}).json["result"]
+    assert english["search_facets"]["projekt"]["items"][0]["display_name"] == "LOOP"
+    page = app.get("/dataset/")
+    assert "Handlungsfeld" in page.body and "Mobilität &amp; Verkehr" in page.body

@@ -1,9 +1,14 @@
-"""What the search index gets from a dataset (IPackageController.before_dataset_index).
+"""What the search index gets from a dataset, and area searches.
 
 List fields are stored as JSON strings; Solr gets real lists so that
-`fq=handlungsfeld:<slug>` and facets work (solr/schema-additions.xml).
+`fq=handlungsfeld:<slug>` and facets work (solr/schema-additions.xml). The
+centre of a dataset's geometry is indexed as location_lon/location_lat, so
+`ext_bbox=west,south,east,north` (the parameter ckanext-spatial uses) finds
+datasets in an area without a spatial extension.
 """
 import json
+
+import ckan.plugins.toolkit as tk
 
 LIST_FIELDS = ("handlungsfeld", "projekt", "phenomena", "sensor_types")
 
@@ -20,4 +25,42 @@ def index_lists(pkg_dict):
             pkg_dict[field] = value if isinstance(value, list) else [value]
         else:
             pkg_dict.pop(field, None)
+    centre = _centre(pkg_dict.get("spatial"))
+    if centre:
+        pkg_dict["location_lon"], pkg_dict["location_lat"] = centre
     return pkg_dict
+
+
+def _centre(geojson):
+    try:
+        geometry = json.loads(geojson) if isinstance(geojson, str) else None
+        xs, ys = [], []
+
+        def walk(node):
+            if node and isinstance(node[0], (int, float)):
+                xs.append(float(node[0]))
+                ys.append(float(node[1]))
+            else:
+                for part in node:
+                    walk(part)
+        walk(geometry["coordinates"])
+        return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+def bbox_filter(search_params):
+    """`ext_bbox=west,south,east,north` -> a Solr filter on the indexed centres."""
+    extras = search_params.get("extras") or {}
+    text = extras.get("ext_bbox")
+    if not text:
+        return search_params
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise tk.ValidationError({"ext_bbox": [tk._("Give the area as west,south,east,north in degrees")]})
+    if not (west <= east and south <= north):
+        raise tk.ValidationError({"ext_bbox": [tk._("Give the area as west,south,east,north in degrees")]})
+    area = f"location_lon:[{west} TO {east}] AND location_lat:[{south} TO {north}]"
+    search_params["fq"] = f"{search_params.get('fq') or ''} +({area})".strip()
+    return search_params

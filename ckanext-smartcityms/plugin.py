@@ -56,6 +56,9 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict):
         return indexing.index_lists(pkg_dict)
 
+    def before_dataset_search(self, search_params):
+        return indexing.bbox_filter(search_params)
+
     def after_dataset_search(self, search_results, search_params):
         return facets.name_facet_items(search_results)
 

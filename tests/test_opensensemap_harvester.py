@@ -236,3 +236,16 @@ def test_one_shot_cli_run_with_summary(osem, cli):
     assert "not modified: 19" in again.output
     missing = cli.invoke(ckan_command, ["smartcityms", "harvest", "gibt-es-nicht"])
     assert missing.exit_code == 2 and "There is no harvest source" in missing.output
+
+
+def test_boxes_are_found_by_area(osem, app):
+    context, source = osem(bbox=REGION)
+    run_job_through_queues(context, source["id"])
+    # Around Cologne's centre: the recorded boxes there, nothing from Aachen or Bonn.
+    result = app.get("/api/3/action/package_search",
+                     query_string={"ext_bbox": "6.85,50.88,7.0,50.98", "rows": 50}).json["result"]
+    names = {d["name"] for d in result["results"]}
+    assert names == {"sensebox-56cf43182cb6e1e41066df3c", "sensebox-580f30787ac61b0010983265",
+                     "sensebox-5c782a06973d19001a52929e"}
+    bad = app.get("/api/3/action/package_search", query_string={"ext_bbox": "Köln"}, status=409)
+    assert "West,Süd,Ost,Nord" in bad.json["error"]["ext_bbox"][0]

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.smartcityms import (
-    cli, dcat_catalog, dcat_fragments, facets, helpers, indexing, validators, views)
+    cli, dcat_catalog, dcat_fragments, facets, helpers, indexing, licenses, validators, views)
 from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,9 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "smartcityms")
+        if not config.get("licenses_group_url"):
+            # CKAN's licence list = the DCAT-AP.de licences (see licenses.py)
+            config["licenses_group_url"] = "file://" + str(licenses.license_list_path())
 
     def i18n_directory(self):
         # The catalogues live in the repository's i18n/ folder, installed as

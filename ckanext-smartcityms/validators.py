@@ -325,6 +325,23 @@ def smartcityms_license_attribution(key, data, errors, context):
         errors[key].append(_("This licence requires an attribution text (e.g. \"Stadt Münster\")"))
 
 
+def smartcityms_license_from_resources(key, data, errors, context):
+    """The dataset's licence (CKAN's license_id) is its distributions' licence.
+
+    With distributions under different licences the first one's is shown;
+    DCAT keeps the licence of every distribution.
+    """
+    index = 0
+    while ("resources", index, "license") in data or ("resources", index, "url") in data:
+        uri = vocabularies.vocabulary("license").resolve(data.get(("resources", index, "license")) or "")
+        if uri:
+            data[key] = uri
+            return
+        index += 1
+    if _is_empty(data.get(key)):
+        data[key] = "notspecified"
+
+
 def smartcityms_default_contributor_id(key, data, errors, context):
     """Fill dcatde:contributorID from the configuration when the dataset has none."""
     if _is_empty(data.get(key)):

@@ -227,6 +227,9 @@ def dataset_for_box(box, config, now):
     return {k: v for k, v in dataset.items() if v not in (None, "")}, unknown
 
 
+MEDIA_TYPES = {"JSON": "application/json", "CSV": "text/csv"}
+
+
 def _resource(url, name, fmt, description, **extra):
-    return {"url": url, "name": name, "format": fmt, "description": description,
-            "license": PDDL, **{k: v for k, v in extra.items() if v}}
+    return {"url": url, "name": name, "format": fmt, "mimetype": MEDIA_TYPES[fmt],
+            "description": description, "license": PDDL, **{k: v for k, v in extra.items() if v}}

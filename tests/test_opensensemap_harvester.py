@@ -1,5 +1,6 @@
 """openSenseMap harvester: real recorded boxes replayed on 127.0.0.1."""
 import json
+import re
 
 import pytest
 import rdflib
@@ -82,9 +83,10 @@ def test_a_box_dataset_is_described_normalised_and_dcat_ap_de_valid(osem):
     assert box["sensor_exposure"] == "outdoor" and box["sensor_status"] == "active"
     assert box["spatial"] == '{"type":"Point","coordinates":[6.950575,50.92854]}'  # 3-D: height dropped
     assert box["temporal_end"] == "2024-05-21"
-    formats = [(r["name"], r["format"], r["license"]) for r in box["resources"]]
-    assert formats[0] == ("Box-Metadaten (JSON)", "JSON", mapping.PDDL)
-    assert all(lic == mapping.PDDL for _n, _f, lic in formats)
+    formats = [(r["name"], r["format"], r["mimetype"], r["license"]) for r in box["resources"]]
+    assert formats[0] == ("Box-Metadaten (JSON)", "JSON", "application/json", mapping.PDDL)
+    assert all(lic == mapping.PDDL and media in ("application/json", "text/csv")
+               for _n, _f, media, lic in formats)
     urls = [r["url"] for r in box["resources"]]
     assert any(u.endswith("/boxes/5c782a06973d19001a52929e/sensors") for u in urls)
     assert any("/boxes/data?boxId=5c782a06973d19001a52929e&phenomenon=PM2.5" in u for u in urls)
@@ -249,3 +251,15 @@ def test_boxes_are_found_by_area(osem, app):
                      "sensebox-5c782a06973d19001a52929e"}
     bad = app.get("/api/3/action/package_search", query_string={"ext_bbox": "Köln"}, status=409)
     assert "West,Süd,Ost,Nord" in bad.json["error"]["ext_bbox"][0]
+
+
+def test_the_job_page_shows_the_counts(osem, app):
+    context, source = osem(bbox=REGION)
+    job = run_job_through_queues(context, source["id"])
+    sysadmin = factories.SysadminWithToken()
+    page = app.get(f"/harvest/{source['name']}/job/{job['id']}", headers={"Authorization": sysadmin["token"]})
+    assert page.status_code == 200
+    added = re.search(r'data-diff="added">\s*(\d+)', page.body)
+    assert added and added.group(1) == "19"
+    found = tk.get_action("package_search")({}, {"fq": "sensor_model:homeV2Lora"})
+    assert found["count"] == sum(b.get("model") == "homeV2Lora" for b in recorded_boxes()[1:])

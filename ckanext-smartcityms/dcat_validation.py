@@ -1,9 +1,10 @@
 """Validating our datasets' DCAT-AP.de serialisation (CLI and dataset page)."""
 import collections
 import functools
+import json
 
-from ckanext.dcat.processors import RDFSerializer
 import rdflib
+from ckanext.dcat.processors import RDFSerializer
 
 from ckanext.smartcityms import shacl
 
@@ -15,13 +16,11 @@ def dataset_findings(dataset_dict):
 
 @functools.lru_cache(maxsize=256)
 def _cached(dataset_id, metadata_modified, dataset_json):
-    import json
     return tuple(dataset_findings(json.loads(dataset_json)))
 
 
 def dataset_findings_cached(dataset_dict):
     """Findings for a dataset version; a changed dataset is validated anew."""
-    import json
     return _cached(dataset_dict["id"], dataset_dict.get("metadata_modified"),
                    json.dumps(dataset_dict, sort_keys=True, default=str))
 

@@ -21,10 +21,6 @@ def smartcityms_projekt_choices(field=None):
     return [{"value": p["slug"], "label": p["title"]} for p in reference.projekte()]
 
 
-def smartcityms_license_is_open(license_uri):
-    return vocabularies.license_is_open(license_uri)
-
-
 def smartcityms_dcat_validation(pkg_dict):
     """DCAT-AP.de validation result for editors: {"ok": bool, "findings": [...]} or None."""
     from ckanext.smartcityms import dcat_validation, shacl

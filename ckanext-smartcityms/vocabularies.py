@@ -39,13 +39,7 @@ class Vocabulary:
         concept = self.get(value)
         return concept["uri"] if concept else None
 
-    def label_of(self, value, lang):
-        concept = self.get(value)
-        if not concept:
-            return value
-        return concept["label"].get(lang) or concept["label"]["de"]
-
-    def choices(self, lang=None):
+    def choices(self):
         return [{"value": c["uri"], "label": c["label"]} for c in self.concepts]
 
 
@@ -65,16 +59,6 @@ def all_vocabularies():
 def license_requires_attribution(value):
     concept = vocabulary("license").get(value)
     return bool(concept and concept.get("attribution"))
-
-
-def license_is_open(value):
-    concept = vocabulary("license").get(value)
-    return bool(concept and concept.get("open"))
-
-
-def media_type_for_format(value):
-    concept = vocabulary("file-type").get(value)
-    return concept.get("media_type") if concept else None
 
 
 def checksum_fits(algorithm_concept, checksum):

@@ -29,6 +29,7 @@ from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.smartcityms import reference, vocabularies
+from ckanext.smartcityms.harvesters import common
 from ckanext.smartcityms.harvesters.http import FetchError, fetch
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ DEFAULT_MAX_PAGES = 1000
 DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
            "application/n-triples": "nt", "text/n3": "n3", "application/xml": "xml", "text/xml": "xml"}
-WARNING = "Warning: "
 
 
 class GatherFailed(Exception):
@@ -176,18 +176,10 @@ class DCATAPdeHarvester(DCATRDFHarvester):
 
     def import_stage(self, harvest_object):
         if self._get_object_extra(harvest_object, "status") != "delete" and harvest_object.content:
-            previous = model.Session.query(HarvestObject).filter(
-                HarvestObject.guid == harvest_object.guid,
-                HarvestObject.current == True,  # noqa: E712
-                HarvestObject.id != harvest_object.id).first()
+            previous = common.previous_current(harvest_object)
             if previous is not None and _same(previous.content, harvest_object.content) \
-                    and _active_package(previous.package_id):
-                previous.current = False
-                previous.add()
-                harvest_object.current = True
-                harvest_object.package_id = previous.package_id
-                harvest_object.add()
-                model.Session.commit()
+                    and common.active_package(previous.package_id):
+                common.carry_over(previous, harvest_object, previous.package_id)
                 return "unchanged"
         return super().import_stage(harvest_object)
 
@@ -210,7 +202,7 @@ class DCATAPdeHarvester(DCATRDFHarvester):
                 warnings.append(f"distribution {resource.get('uri', '')}: no attribution text given; "
                                 f"the publisher {publisher!r} is named")
         for warning in warnings:
-            HarvestObjectError(message=WARNING + warning, object=harvest_object, stage="Import").save()
+            common.warn(harvest_object, warning)
         problems = _validation_problems(package_dict)
         if problems:
             # ckanext-dcat reports only a summary ("Package resource(s) invalid"); say which field.
@@ -262,11 +254,6 @@ def _same(old_content, new_content):
         data.pop("name", None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).digest()
     return digest(old_content) == digest(new_content)
-
-
-def _active_package(package_id):
-    package = model.Package.get(package_id) if package_id else None
-    return package is not None and package.state == "active"
 
 
 def _guess_format(content):

@@ -21,9 +21,10 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
-from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
+from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.smartcityms import reference
+from ckanext.smartcityms.harvesters import common
 from ckanext.smartcityms.harvesters import opensensemap_mapping as mapping
 from ckanext.smartcityms.harvesters.opensensemap_api import (
     PUBLIC_API, OpenSenseMapClient, OpenSenseMapError)
@@ -47,7 +48,6 @@ DEFAULTS = {
     "max_mb": 200,
 }
 EXPOSURES = {"indoor", "outdoor", "mobile", "unknown"}
-WARNING = "Warning: "
 
 
 def parse_config(text):
@@ -200,24 +200,15 @@ class OpenSenseMapHarvester(HarvesterBase, plugins.SingletonPlugin):
             self._save_object_error(f"Box {harvest_object.guid} cannot be used: {error}", harvest_object, "Import")
             return False
 
-        previous = model.Session.query(HarvestObject).filter(
-            HarvestObject.guid == harvest_object.guid, HarvestObject.current == True,  # noqa: E712
-            HarvestObject.id != harvest_object.id).first()
-        package = model.Package.get(previous.package_id) if previous and previous.package_id else None
-        if package is not None and package.state == "active" and \
-                self._get_object_extra(previous, "metadata_hash") == digest:
-            previous.current = False
-            previous.add()
-            harvest_object.current = True
-            harvest_object.package_id = package.id
+        previous = common.previous_current(harvest_object)
+        package = common.active_package(previous.package_id) if previous is not None else None
+        if package is not None and self._get_object_extra(previous, "metadata_hash") == digest:
             harvest_object.extras.append(HarvestObjectExtra(key="metadata_hash", value=digest))
-            harvest_object.add()
-            model.Session.commit()
+            common.carry_over(previous, harvest_object, package.id)
             return "unchanged"
 
         for title in unknown:
-            HarvestObjectError(message=f"{WARNING}sensor title {title!r} is not in our list of phenomena; "
-                                       "kept as it is", object=harvest_object, stage="Import").save()
+            common.warn(harvest_object, f"sensor title {title!r} is not in our list of phenomena; kept as it is")
         if not dataset.get("owner_org"):
             source_dataset = model.Package.get(harvest_object.source.id)
             dataset["owner_org"] = source_dataset.owner_org if source_dataset else None

@@ -28,7 +28,7 @@ from ckanext.dcat.processors import RDFParser, RDFParserException
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
-from ckanext.smartcityms import reference, vocabularies
+from ckanext.smartcityms import vocabularies
 from ckanext.smartcityms.harvesters import common
 from ckanext.smartcityms.harvesters.http import FetchError, fetch
 
@@ -77,12 +77,7 @@ class DCATAPdeHarvester(DCATRDFHarvester):
         if not isinstance(config, dict):
             raise ValueError("The configuration must be a JSON object")
         for key in ("handlungsfeld", "projekt"):
-            values = config.get(key, [])
-            values = [values] if isinstance(values, str) else values
-            lookup = reference.handlungsfeld if key == "handlungsfeld" else reference.projekt
-            unknown = [v for v in values if not lookup(v)]
-            if unknown:
-                raise ValueError(f"{key}: unknown value(s) {', '.join(map(str, unknown))}")
+            common.strategy_slugs(key, config.get(key))
         if "default_license" in config and not vocabularies.vocabulary("license").resolve(config["default_license"]):
             raise ValueError("default_license must be a DCAT-AP.de licence, e.g. "
                              "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
@@ -111,7 +106,7 @@ class DCATAPdeHarvester(DCATRDFHarvester):
             return []
 
         source = model.Package.get(harvest_job.source.id)
-        object_ids, guids, names = [], [], set()
+        object_ids, guids, names = [], set(), set()
         for dataset in datasets:
             dataset["name"] = self._unique_name(dataset, names)
             if not dataset.get("owner_org") and source.owner_org:
@@ -126,7 +121,7 @@ class DCATAPdeHarvester(DCATRDFHarvester):
                                         harvest_job)
                 continue
             dataset.setdefault("extras", []).append({"key": "guid", "value": guid})
-            guids.append(guid)
+            guids.add(guid)
             obj = HarvestObject(guid=guid, job=harvest_job, content=json.dumps(dataset, sort_keys=True))
             obj.save()
             object_ids.append(obj.id)

@@ -23,7 +23,6 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
-from ckanext.smartcityms import reference
 from ckanext.smartcityms.harvesters import common
 from ckanext.smartcityms.harvesters import opensensemap_mapping as mapping
 from ckanext.smartcityms.harvesters.opensensemap_api import (
@@ -77,14 +76,10 @@ def parse_config(text):
     if config["box_ids"] is not None and (not isinstance(config["box_ids"], list)
                                           or not all(isinstance(b, str) for b in config["box_ids"])):
         raise ValueError("box_ids must be a list of box ids")
-    for key, lookup in (("handlungsfeld", reference.handlungsfeld), ("projekt", reference.projekt)):
-        values = config[key] if isinstance(config[key], list) else [config[key]]
-        if key == "handlungsfeld" and not values:
-            raise ValueError("handlungsfeld needs at least one Handlungsfeld")
-        bad = [v for v in values if not lookup(str(v))]
-        if bad:
-            raise ValueError(f"{key}: unknown value(s) {', '.join(map(str, bad))}")
-        config[key] = [lookup(str(v))["slug"] for v in values]
+    for key in ("handlungsfeld", "projekt"):
+        config[key] = common.strategy_slugs(key, config[key])
+    if not config["handlungsfeld"]:
+        raise ValueError("handlungsfeld needs at least one Handlungsfeld")
     for key in ("inactive_after_days", "location_precision", "timeout", "max_mb"):
         if not isinstance(config[key], (int, float)) or config[key] <= 0:
             raise ValueError(f"{key} must be a positive number")

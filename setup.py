@@ -45,6 +45,7 @@ setup(
             "smartcityms_sensor_map = ckanext.smartcityms.sensor_views:SensorMapView",
             "dcat_ap_de_harvester = ckanext.smartcityms.harvesters.dcat_ap_de:DCATAPdeHarvester",
             "opensensemap_harvester = ckanext.smartcityms.harvesters.opensensemap:OpenSenseMapHarvester",
+            "stadtwerke_ms_harvester = ckanext.smartcityms.harvesters.stadtwerke:StadtwerkeHarvester",
         ],
         "ckan.rdf.profiles": [
             "dcat_ap_de = ckanext.smartcityms.dcat_profile:DCATAPdeProfile",

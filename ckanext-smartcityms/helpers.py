@@ -35,6 +35,19 @@ def smartcityms_dcat_validation(pkg_dict):
             "warnings": [f for f in findings if f.severity != "Violation"]}
 
 
+def smartcityms_usage_terms(pkg):
+    """Is any distribution under a licence that is not open, and the exact terms given for them."""
+    licence = vocabularies.vocabulary("license")
+    not_open, rights = False, []
+    for resource in pkg.get("resources") or []:
+        concept = licence.get(resource.get("license") or "")
+        if concept is not None and not concept.get("open"):
+            not_open = True
+            if resource.get("rights") and resource["rights"] not in rights:
+                rights.append(resource["rights"])
+    return {"not_open": not_open, "rights": rights}
+
+
 def get_helpers():
     return {name: fn for name, fn in globals().items()
             if name.startswith("smartcityms_") and callable(fn)}

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.smartcityms import (
-    cli, dcat_catalog, dcat_fragments, facets, helpers, indexing, licenses, validators, views)
+    cli, dcat_catalog, dcat_fragments, facets, feed_status, helpers, indexing, licenses, validators, views)
 from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,14 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return helpers.get_helpers()
 
     def before_dataset_index(self, pkg_dict):
+        pkg_dict.pop("feed_status", None)  # computed when shown; never stored in the index
         return indexing.index_lists(pkg_dict)
+
+    def after_dataset_show(self, context, pkg_dict):
+        status = feed_status.status(pkg_dict)
+        if status is not None:
+            pkg_dict["feed_status"] = status
+        return pkg_dict
 
     def before_dataset_search(self, search_params):
         return indexing.bbox_filter(search_params)

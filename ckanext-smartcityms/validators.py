@@ -301,6 +301,18 @@ def smartcityms_byte_size(value):
     return size
 
 
+def smartcityms_positive_number(value):
+    if _is_empty(value):
+        return value
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = None
+    if number is None or not math.isfinite(number) or number <= 0:
+        raise Invalid(_("Please give a positive number"))
+    return int(number) if number.is_integer() else number
+
+
 def smartcityms_checksum(key, data, errors, context):
     """A checksum needs its algorithm, and its length must fit the algorithm."""
     checksum = data.get(key)

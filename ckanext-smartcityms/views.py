@@ -4,6 +4,7 @@ from flask import Blueprint, Response, redirect, request
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcityms import reference
+from ckanext.smartcityms.feed_views import feeds
 from ckanext.smartcityms.vocab_graph import handlungsfelder_graph
 
 vocab = Blueprint("smartcityms_vocab", __name__)
@@ -53,4 +54,4 @@ def concept(name, extension):
 
 
 def get_blueprints():
-    return [vocab]
+    return [vocab, feeds]

@@ -1,7 +1,13 @@
 """What our harvesters share: the object that was current for a guid,
 carrying it over when nothing changed, warnings on harvest objects, and the
 strategy links (Handlungsfeld, project) of a source configuration."""
+import json
+import uuid
+
+import sqlalchemy as sa
+
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.smartcityms import reference
@@ -49,3 +55,72 @@ def strategy_slugs(key, values):
     if unknown:
         raise ValueError(f"{key}: unknown value(s) {', '.join(unknown)}")
     return [lookup(str(v))["slug"] for v in values]
+
+
+def object_extra(harvest_object, key):
+    return next((extra.value for extra in harvest_object.extras if extra.key == key), None)
+
+
+def parse_json_object(text, known):
+    """A source configuration's JSON object; ValueError for bad JSON or keys not in `known`."""
+    try:
+        given = json.loads(text) if text else {}
+    except ValueError as error:
+        raise ValueError(f"The configuration is not valid JSON: {error}")
+    if not isinstance(given, dict):
+        raise ValueError("The configuration must be a JSON object")
+    unknown = set(given) - set(known)
+    if unknown:
+        raise ValueError(f"Unknown option(s): {', '.join(sorted(unknown))}. Known: {', '.join(known)}")
+    return given
+
+
+def delete_withdrawn(context, harvest_object):
+    """Import of a `status: delete` object: the dataset goes (a missing one is fine)."""
+    try:
+        tk.get_action("package_delete")(dict(context), {"id": harvest_object.package_id})
+    except tk.ObjectNotFound:
+        pass
+    return True
+
+
+def unique_name(name):
+    candidate, number = name, 1
+    while model.Package.by_name(candidate) is not None:
+        number += 1
+        candidate = f"{name}-{number}"
+    return candidate
+
+
+def write_dataset(context, harvest_object, previous, package, dataset):
+    """Create or update the dataset of `harvest_object`, which becomes the current object.
+
+    Raises tk.ValidationError after rolling back; the caller reports it.
+    """
+    if not dataset.get("owner_org"):
+        source_dataset = model.Package.get(harvest_object.source.id)
+        dataset["owner_org"] = source_dataset.owner_org if source_dataset else None
+    dataset["extras"] = [{"key": "guid", "value": harvest_object.guid}]
+    if previous is not None:
+        previous.current = False
+        previous.add()
+    harvest_object.current = True
+    try:
+        if package is not None:
+            dataset["id"], dataset["name"] = package.id, package.name
+            harvest_object.package_id = package.id
+            harvest_object.add()
+            tk.get_action("package_update")(dict(context), dict(dataset))
+        else:
+            dataset["id"] = str(uuid.uuid4())
+            dataset["name"] = unique_name(dataset["name"])
+            harvest_object.package_id = dataset["id"]
+            harvest_object.add()
+            # The dataset is indexed inside package_create, with its harvest object
+            # (ckanext-harvest's index hook), so the object must exist first.
+            model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+            model.Session.flush()
+            tk.get_action("package_create")(dict(context), dict(dataset))
+    except tk.ValidationError:
+        model.Session.rollback()
+        raise

@@ -12,9 +12,6 @@ opensensemap_mapping; an unchanged box (same metadata hash) is reported
 import datetime
 import json
 import logging
-import uuid
-
-import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins as plugins
@@ -51,16 +48,7 @@ EXPOSURES = {"indoor", "outdoor", "mobile", "unknown"}
 
 def parse_config(text):
     """The source configuration with defaults; ValueError names what is wrong."""
-    try:
-        given = json.loads(text) if text else {}
-    except ValueError as error:
-        raise ValueError(f"The configuration is not valid JSON: {error}")
-    if not isinstance(given, dict):
-        raise ValueError("The configuration must be a JSON object")
-    unknown = set(given) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"Unknown option(s): {', '.join(sorted(unknown))}. Known: {', '.join(DEFAULTS)}")
-    config = {**DEFAULTS, **given}
+    config = {**DEFAULTS, **common.parse_json_object(text, DEFAULTS)}
     bbox = config["bbox"]
     if (not isinstance(bbox, list) or len(bbox) != 4
             or not all(isinstance(v, (int, float)) for v in bbox)
@@ -177,12 +165,8 @@ class OpenSenseMapHarvester(HarvesterBase, plugins.SingletonPlugin):
 
     def import_stage(self, harvest_object):
         context = {"user": self._get_user_name(), "ignore_auth": True}
-        if self._get_object_extra(harvest_object, "status") == "delete":
-            try:
-                tk.get_action("package_delete")(dict(context), {"id": harvest_object.package_id})
-            except tk.ObjectNotFound:
-                pass
-            return True
+        if common.object_extra(harvest_object, "status") == "delete":
+            return common.delete_withdrawn(context, harvest_object)
 
         config = self._config(harvest_object)
         try:
@@ -197,52 +181,18 @@ class OpenSenseMapHarvester(HarvesterBase, plugins.SingletonPlugin):
 
         previous = common.previous_current(harvest_object)
         package = common.active_package(previous.package_id) if previous is not None else None
-        if package is not None and self._get_object_extra(previous, "metadata_hash") == digest:
+        if package is not None and common.object_extra(previous, "metadata_hash") == digest:
             harvest_object.extras.append(HarvestObjectExtra(key="metadata_hash", value=digest))
             common.carry_over(previous, harvest_object, package.id)
             return "unchanged"
 
         for title in unknown:
             common.warn(harvest_object, f"sensor title {title!r} is not in our list of phenomena; kept as it is")
-        if not dataset.get("owner_org"):
-            source_dataset = model.Package.get(harvest_object.source.id)
-            dataset["owner_org"] = source_dataset.owner_org if source_dataset else None
-        dataset["extras"] = [{"key": "guid", "value": harvest_object.guid}]
-        if previous is not None:
-            previous.current = False
-            previous.add()
-        harvest_object.current = True
         harvest_object.extras.append(HarvestObjectExtra(key="metadata_hash", value=digest))
         try:
-            if package is not None:
-                dataset["id"], dataset["name"] = package.id, package.name
-                harvest_object.package_id = package.id
-                harvest_object.add()
-                tk.get_action("package_update")(dict(context), dataset)
-            else:
-                dataset["id"] = str(uuid.uuid4())
-                dataset["name"] = self._unique_name(dataset["name"])
-                harvest_object.package_id = dataset["id"]
-                harvest_object.add()
-                # The dataset is indexed inside package_create, with its harvest object
-                # (ckanext-harvest's index hook), so the object must exist first.
-                model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
-                model.Session.flush()
-                tk.get_action("package_create")(dict(context), dataset)
+            common.write_dataset(context, harvest_object, previous, package, dataset)
         except tk.ValidationError as error:
-            model.Session.rollback()
             self._save_object_error(f"Box {harvest_object.guid}: invalid dataset: {error.error_summary} "
                                     f"{error.error_dict}", harvest_object, "Import")
             return False
         return True
-
-    @staticmethod
-    def _get_object_extra(harvest_object, key):
-        return next((extra.value for extra in harvest_object.extras if extra.key == key), None)
-
-    def _unique_name(self, name):
-        candidate, number = name, 1
-        while model.Package.by_name(candidate) is not None:
-            number += 1
-            candidate = f"{name}-{number}"
-        return candidate

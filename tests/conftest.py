@@ -32,3 +32,11 @@ def replay_server():
     server = ReplayServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def clean_datastore(clean_db, clean_index):
+    """CKAN's clean_datastore (ckanext/datastore/tests/conftest.py), with our clean_db."""
+    from ckanext.datastore.tests import helpers
+    engine = helpers.db.get_write_engine()
+    helpers.rebuild_all_dbs(helpers.orm.scoped_session(helpers.orm.sessionmaker(bind=engine)))

@@ -1,0 +1,34 @@
+"""When a harvested feed last delivered, and whether its dataset is stale.
+
+Computed when a dataset is shown, from ckanext-harvest's own records: the
+newest harvest object of the dataset that completed. A failed run leaves no
+completed object, so a feed that stops delivering ages visibly, without a
+job having to touch the dataset.
+"""
+import datetime
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+LAST_SUCCESS = sa.text("SELECT max(import_finished) FROM harvest_object "
+                       "WHERE package_id = :id AND state = 'COMPLETE'")
+
+
+def status(dataset, now=None):
+    """{'last_success', 'stale', 'stale_after_hours'} for a dataset with `stale_after_hours`; else None."""
+    hours = dataset.get("stale_after_hours")
+    if not hours or not dataset.get("id"):
+        return None
+    try:
+        hours = float(hours)
+        last = model.Session.execute(LAST_SUCCESS, {"id": dataset["id"]}).scalar()
+    except (ValueError, sa.exc.SQLAlchemyError):  # e.g. harvest tables missing on a site without harvesting
+        model.Session.rollback()
+        return None
+    now = now or datetime.datetime.utcnow()
+    return {
+        "last_success": last.isoformat(timespec="seconds") + "Z" if last else None,
+        "stale": last is None or (now - last).total_seconds() > hours * 3600,
+        "stale_after_hours": hours,
+    }

@@ -23,3 +23,11 @@ def percentile(values, fraction):
 def describe(values):
     return {"median": statistics.median(values), "p95": percentile(values, 0.95),
             "total": sum(values), "n": len(values)}
+
+
+def bench_organization(tk, context):
+    """The organization all benchmark datasets belong to."""
+    try:
+        return tk.get_action("organization_show")(dict(context), {"id": "bench-harvest"})
+    except tk.ObjectNotFound:
+        return tk.get_action("organization_create")(dict(context), {"name": "bench-harvest", "title": "Bench"})

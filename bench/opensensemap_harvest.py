@@ -18,7 +18,7 @@ import resource
 import threading
 import time
 
-from common import load_ckan
+from common import bench_organization, load_ckan
 
 MUENSTER = (7.4736, 51.8400, 7.7743, 52.0600)
 
@@ -74,10 +74,7 @@ def fresh_source(name, source_type, url, config):
         tk.get_action("dataset_purge")(dict(context), {"id": old["id"]})
     except tk.ObjectNotFound:
         pass
-    try:
-        org = tk.get_action("organization_show")(dict(context), {"id": "bench-harvest"})
-    except tk.ObjectNotFound:
-        org = tk.get_action("organization_create")(dict(context), {"name": "bench-harvest", "title": "Bench"})
+    org = bench_organization(tk, context)
     return tk.get_action("harvest_source_create")(dict(context), {
         "name": name, "title": name, "url": url, "source_type": source_type, "owner_org": org["id"],
         "frequency": "MANUAL", "config": json.dumps(config)})

@@ -33,6 +33,16 @@ def ensure_table(context, resource_id, columns, primary_key, indexes=()):
         "resource_id": resource_id, "force": True,
         "fields": [{"id": name, "type": type_} for name, type_ in columns],
         "primary_key": list(primary_key), "indexes": list(indexes)})
+    # The DataStore indexes `_full_text` with GiST; keeping that index up to date
+    # is most of the cost of a bulk load. GIN answers the same queries and takes
+    # batches of rows far faster.
+    with get_write_engine().begin() as connection:
+        gist = connection.execute(sa.text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = :table AND indexdef LIKE '%gist (_full_text)%'"),
+            {"table": resource_id}).scalars().all()
+        for name in gist:
+            connection.execute(sa.text(f"DROP INDEX {identifier(name)}"))
+        connection.execute(sa.text(f"CREATE INDEX ON {identifier(resource_id)} USING gin (_full_text)"))
     return True
 
 
@@ -57,14 +67,20 @@ def load(resource_id, columns, rows, primary_key, replace=False):
     With `replace`, the table holds exactly `rows` afterwards (a snapshot).
     """
     names = [name for name, _ in columns]
+    words = [name for name, type_ in columns if type_ == "text"]
+    # Full text of the words only (ids, names, status, notes): numbers and times are
+    # found with filters. Given here, it spares the DataStore's per-row trigger.
+    full_text = (f"to_tsvector(concat_ws(' ', {', '.join(identifier(n) for n in words)}))"
+                 if words else "NULL::tsvector")
     table = identifier(resource_id)
     column_list = ", ".join(identifier(n) for n in names)
     keys = ", ".join(identifier(k) for k in primary_key)
     others = [n for n in names if n not in primary_key]
-    update = ", ".join(f"{identifier(n)} = EXCLUDED.{identifier(n)}" for n in others)
+    update = ", ".join(f"{identifier(n)} = EXCLUDED.{identifier(n)}" for n in [*others, "_full_text"])
     changed = " OR ".join(f"{table}.{identifier(n)} IS DISTINCT FROM EXCLUDED.{identifier(n)}" for n in others)
     # DISTINCT ON: a key twice in one load would make ON CONFLICT DO UPDATE fail.
-    merge = (f"INSERT INTO {table} ({column_list}) SELECT DISTINCT ON ({keys}) {column_list} FROM scms_incoming "
+    merge = (f"INSERT INTO {table} (_full_text, {column_list}) "
+             f"SELECT DISTINCT ON ({keys}) {full_text}, {column_list} FROM scms_incoming "
              f"ON CONFLICT ({keys}) " + (f"DO UPDATE SET {update} WHERE {changed}" if others else "DO NOTHING"))
     connection = get_write_engine().raw_connection()
     try:

@@ -147,6 +147,7 @@ def test_every_kind_becomes_a_described_dataset_with_live_tables(stadtwerke, app
     theater = search(history, filters={"garage_id": "ph-theater", "datum": "2026-08-07"})["records"]
     assert [(r["zeit"], r["frei"], r["gesamt"], r["status"]) for r in theater] == [
         ("2026-08-07T00:00:00.000", 667, 743, "frei")]
+    assert search(history, q="Theater")["total"] == 1  # full text over the words of each row
     closed = search(history, filters={"garage_id": "ph-coesfelder-kreuz"})["records"][0]
     assert (closed["status"], closed["frei"]) == ("geschlossen", None)
     assert app.get(f"/datastore/dump/{history['id']}?format=csv").body.count("\n") == 21

@@ -7,7 +7,7 @@ Verkehr", not "mobilitaet-verkehr".
 """
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcityms import reference
+from ckanext.smartcityms import reference, vocabularies
 from ckanext.smartcityms.harvesters.opensensemap_mapping import phenomenon
 
 EXPOSURE = {"outdoor": {"de": "draußen", "en": "outdoor"}, "indoor": {"de": "drinnen", "en": "indoor"},
@@ -17,6 +17,7 @@ EXPOSURE = {"outdoor": {"de": "draußen", "en": "outdoor"}, "indoor": {"de": "dr
 def add_facets(facets_dict):
     """Our facets first, then CKAN's (organization, tags, formats, licences)."""
     ours = {"handlungsfeld": tk._("Field of action"), "projekt": tk._("Project"),
+            "data_theme": tk._("EU data theme"),
             "phenomena": tk._("Phenomenon"), "sensor_exposure": tk._("Exposure")}
     return {**ours, **facets_dict}
 
@@ -40,6 +41,9 @@ def _name(field, value, lang):
         return found["title"].get(lang) if found else None
     if field == "sensor_exposure":
         return EXPOSURE.get(value, {}).get(lang)
+    if field == "data_theme":
+        found = vocabularies.vocabulary("data-theme").get(value)
+        return found["label"].get(lang) if found else None
     return None
 
 

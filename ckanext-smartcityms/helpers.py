@@ -48,6 +48,63 @@ def smartcityms_usage_terms(pkg):
     return {"not_open": not_open, "rights": rights}
 
 
+PROJECT_STATUS = {"besteht": {"de": "besteht", "en": "running"},
+                  "in Arbeit": {"de": "in Arbeit", "en": "in progress"},
+                  "im Gespräch": {"de": "im Gespräch", "en": "under discussion"}}
+
+
+def smartcityms_localized(texts):
+    from ckanext.smartcityms.theme_views import localized
+    return localized(texts)
+
+
+def smartcityms_project_status(status):
+    return smartcityms_localized(PROJECT_STATUS.get(status, {"de": status}))
+
+
+def smartcityms_badges(pkg, field):
+    """[{slug, title}] of a dataset's Handlungsfelder or projects, in the page's language."""
+    lookup = reference.handlungsfeld if field == "handlungsfeld" else reference.projekt
+    values = pkg.get(field) or []
+    if isinstance(values, str):
+        values = [values]
+    found = [lookup(v) for v in values]
+    return [{"slug": f["slug"], "title": smartcityms_localized(f["title"])} for f in found if f]
+
+
+def smartcityms_static_title(markdown_text):
+    """The first heading of a static page's Markdown."""
+    for line in markdown_text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return ""
+
+
+def smartcityms_home():
+    """Figures of the home page: one search for counts and the newest datasets."""
+    search = tk.get_action("package_search")({}, {
+        "rows": 5, "sort": "metadata_created desc", "facet.limit": -1,
+        "facet.field": ["handlungsfeld", "projekt", "license_id", "organization"]})
+    facets = search["search_facets"]
+    counts = {key: {i["name"]: i["count"] for i in facets.get(key, {}).get("items", [])}
+              for key in ("handlungsfeld", "projekt", "license_id", "organization")}
+    open_licences = {c["uri"] for c in vocabularies.vocabulary("license").concepts if c.get("open")}
+    open_count = sum(n for licence, n in counts["license_id"].items() if licence in open_licences)
+    fields = [{"slug": f["slug"], "title": smartcityms_localized(f["title"]),
+               "description": smartcityms_localized(f["description"]),
+               "count": counts["handlungsfeld"].get(f["slug"], 0)} for f in reference.handlungsfelder()]
+    projects = sorted(reference.projekte(), key=lambda p: -counts["projekt"].get(p["slug"], 0))
+    return {
+        "datasets": search["count"], "organizations": len(counts["organization"]),
+        "projects": len(reference.projekte()),
+        "open_share": round(100 * open_count / search["count"]) if search["count"] else 0,
+        "fields": fields, "newest": search["results"],
+        "project_list": [{"slug": p["slug"], "title": smartcityms_localized(p["title"]),
+                          "status": smartcityms_project_status(p["status"]),
+                          "count": counts["projekt"].get(p["slug"], 0)} for p in projects[:8]],
+    }
+
+
 def get_helpers():
     return {name: fn for name, fn in globals().items()
             if name.startswith("smartcityms_") and callable(fn)}

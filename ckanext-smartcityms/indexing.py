@@ -10,6 +10,8 @@ import json
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.smartcityms import reference
+
 LIST_FIELDS = ("handlungsfeld", "projekt", "phenomena", "sensor_types")
 
 
@@ -25,6 +27,17 @@ def index_lists(pkg_dict):
             pkg_dict[field] = value if isinstance(value, list) else [value]
         else:
             pkg_dict.pop(field, None)
+    themes = pkg_dict.get("theme")
+    if isinstance(themes, str):
+        try:
+            themes = json.loads(themes)
+        except ValueError:
+            themes = [themes]
+    if not themes:  # as in the DCAT output: derived from the Handlungsfelder
+        themes = [theme for slug in pkg_dict.get("handlungsfeld") or []
+                  for theme in (reference.handlungsfeld(slug) or {}).get("eu_themes", [])]
+    if themes:  # EU data themes as their codes (TRAN, ENVI), the facet's values
+        pkg_dict["data_theme"] = list(dict.fromkeys(str(t).rstrip("/").rsplit("/", 1)[-1] for t in themes))
     centre = _centre(pkg_dict.get("spatial"))
     if centre:
         pkg_dict["location_lon"], pkg_dict["location_lat"] = centre

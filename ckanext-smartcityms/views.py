@@ -5,6 +5,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.smartcityms import reference
 from ckanext.smartcityms.feed_views import feeds
+from ckanext.smartcityms.theme_views import theme
 from ckanext.smartcityms.vocab_graph import handlungsfelder_graph
 
 vocab = Blueprint("smartcityms_vocab", __name__)
@@ -54,4 +55,4 @@ def concept(name, extension):
 
 
 def get_blueprints():
-    return [vocab, feeds]
+    return [vocab, feeds, theme]

@@ -61,14 +61,32 @@ def _listing(fq):
     return {"q": q, "result": result, "page": pager}
 
 
+class _Moved(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _entry(kind, slug):
+    """The Handlungsfeld or project for `slug`; 404 if unknown, 301 to the canonical slug for an alias."""
+    lookup, missing = {"handlungsfeld": (reference.handlungsfeld, tk._("Field of action not found")),
+                       "projekt": (reference.projekt, tk._("Project not found"))}[kind]
+    entry = lookup(slug)
+    if entry is None:
+        tk.abort(404, missing)
+    if entry["slug"] != slug:
+        raise _Moved(redirect(tk.h.url_for(request.endpoint, slug=entry["slug"], **request.args),
+                              code=301))
+    return entry
+
+
+@theme.errorhandler(_Moved)
+def _moved(moved):
+    return moved.response
+
+
 @theme.route("/handlungsfeld/<slug>")
 def handlungsfeld(slug):
-    field = reference.handlungsfeld(slug)
-    if field is None:
-        return tk.abort(404, tk._("Field of action not found"))
-    if field["slug"] != slug:
-        return redirect(tk.h.url_for("smartcityms_theme.handlungsfeld", slug=field["slug"], **request.args),
-                        code=301)
+    field = _entry("handlungsfeld", slug)
     projects = [p for p in reference.projekte() if field["slug"] in p["handlungsfelder"]]
     return tk.render("smartcityms/handlungsfeld.html", {
         "field": field, "projects": projects, **_listing(f'handlungsfeld:"{field["slug"]}"')})
@@ -76,11 +94,7 @@ def handlungsfeld(slug):
 
 @theme.route("/projekt/<slug>")
 def projekt(slug):
-    project = reference.projekt(slug)
-    if project is None:
-        return tk.abort(404, tk._("Project not found"))
-    if project["slug"] != slug:
-        return redirect(tk.h.url_for("smartcityms_theme.projekt", slug=project["slug"], **request.args), code=301)
+    project = _entry("projekt", slug)
     fields = [reference.handlungsfeld(s) for s in project["handlungsfelder"]]
     return tk.render("smartcityms/projekt.html", {
         "project": project, "fields": [f for f in fields if f],
@@ -108,18 +122,14 @@ def _atom(kind, entry, fq, page_endpoint):
 
 @theme.route("/handlungsfeld/<slug>/feed.atom")
 def handlungsfeld_feed(slug):
-    field = reference.handlungsfeld(slug)
-    if field is None:
-        return tk.abort(404, tk._("Field of action not found"))
+    field = _entry("handlungsfeld", slug)
     return _atom(tk._("Field of action"), field, f'handlungsfeld:"{field["slug"]}"',
                  "smartcityms_theme.handlungsfeld")
 
 
 @theme.route("/projekt/<slug>/feed.atom")
 def projekt_feed(slug):
-    project = reference.projekt(slug)
-    if project is None:
-        return tk.abort(404, tk._("Project not found"))
+    project = _entry("projekt", slug)
     return _atom(tk._("Project"), project, f'projekt:"{project["slug"]}"', "smartcityms_theme.projekt")
 
 

@@ -28,6 +28,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
         tk.add_resource("assets", "smartcityms")
         if not config.get("licenses_group_url"):
             # CKAN's licence list = the DCAT-AP.de licences (see licenses.py)

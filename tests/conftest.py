@@ -2,6 +2,7 @@ import pytest
 
 import ckan.plugins as p
 
+from tests.datasets import LICENSES, minimal_dataset
 from tests.replay import ReplayServer
 
 
@@ -40,3 +41,24 @@ def clean_datastore(clean_db, clean_index):
     from ckanext.datastore.tests import helpers
     engine = helpers.db.get_write_engine()
     helpers.rebuild_all_dbs(helpers.orm.scoped_session(helpers.orm.sessionmaker(bind=engine)))
+
+
+@pytest.fixture
+def catalogue(clean_db, clean_index):
+    """Four datasets in two Handlungsfelder and two projects, one of them not open data."""
+    from ckan.tests import factories, helpers
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization(name="stadt-muenster", title="Stadt Münster")
+    made = []
+    for name, title, fields, projects, licence in [
+        ("parkhaeuser", "Parkhäuser: Belegung", ["mobilitaet-verkehr"], ["mobilitaetsplattform"], "dl-by-de/2.0"),
+        ("radzaehlung", "Radverkehr: Zählstellen", ["mobilitaet-verkehr"], [], "dl-zero-de/2.0"),
+        ("aasee", "Aasee-Monitoring", ["umwelt-energie-klima"], ["aaseemonitoring"], "dl-zero-de/2.0"),
+        ("fahrplan", "Fahrplan", ["mobilitaet-verkehr"], [], "other-closed"),
+    ]:
+        dataset = minimal_dataset(org["id"], name=name, title=title, handlungsfeld=fields, projekt=projects)
+        dataset["resources"][0]["license"] = LICENSES + licence
+        if licence == "dl-by-de/2.0":
+            dataset["resources"][0]["license_attribution_by_text"] = "Stadt Münster"
+        made.append(helpers.call_action("package_create", {"user": sysadmin["name"]}, **dataset))
+    return made

@@ -15,7 +15,6 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from tests.browser import ROOT, SCREENSHOTS, LiveCKAN, chromium
-from tests.test_theme import catalogue  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 PAGES = ["/", "/dataset/", "/dataset/aasee", "/handlungsfeld/mobilitaet-verkehr", "/projekt/aaseemonitoring",
@@ -40,7 +39,7 @@ def check(urls):
     return json.loads(result.stdout)
 
 
-def test_main_pages_have_no_wcag_21_aa_violations_and_work_by_keyboard(clean_db, catalogue, live_ckan):  # noqa: F811
+def test_main_pages_have_no_wcag_21_aa_violations_and_work_by_keyboard(catalogue, live_ckan):
     urls = [live_ckan.url + prefix + path for prefix in ("", "/en") for path in PAGES]
     results = check(urls)
     problems = {}

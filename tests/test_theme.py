@@ -4,31 +4,10 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from ckan.tests import factories, helpers
-
-from tests.datasets import LICENSES, minimal_dataset
+from ckan.tests import helpers
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def catalogue():
-    sysadmin = factories.Sysadmin()
-    org = factories.Organization(name="stadt-muenster", title="Stadt Münster")
-    made = []
-    for name, title, fields, projects, licence in [
-        ("parkhaeuser", "Parkhäuser: Belegung", ["mobilitaet-verkehr"], ["mobilitaetsplattform"], "dl-by-de/2.0"),
-        ("radzaehlung", "Radverkehr: Zählstellen", ["mobilitaet-verkehr"], [], "dl-zero-de/2.0"),
-        ("aasee", "Aasee-Monitoring", ["umwelt-energie-klima"], ["aaseemonitoring"], "dl-zero-de/2.0"),
-        ("fahrplan", "Fahrplan", ["mobilitaet-verkehr"], [], "other-closed"),
-    ]:
-        dataset = minimal_dataset(org["id"], name=name, title=title, handlungsfeld=fields, projekt=projects)
-        dataset["resources"][0]["license"] = LICENSES + licence
-        if licence == "dl-by-de/2.0":
-            dataset["resources"][0]["license_attribution_by_text"] = "Stadt Münster"
-        made.append(helpers.call_action("package_create", {"user": sysadmin["name"]}, **dataset))
-    return made
 
 
 def text(html):

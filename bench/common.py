@@ -31,3 +31,18 @@ def bench_organization(tk, context):
         return tk.get_action("organization_show")(dict(context), {"id": "bench-harvest"})
     except tk.ObjectNotFound:
         return tk.get_action("organization_create")(dict(context), {"name": "bench-harvest", "title": "Bench"})
+
+
+def use_repository_tests():
+    """Make `import tests…` find the repository's tests package (payloads, browser
+    helpers): a package of CKAN's is importable under the same name."""
+    import importlib.util
+    import pathlib
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[1]
+    for name in [n for n in sys.modules if n == "tests" or n.startswith("tests.")]:
+        del sys.modules[name]
+    spec = importlib.util.spec_from_file_location("tests", root / "tests" / "__init__.py",
+                                                  submodule_search_locations=[str(root / "tests")])
+    sys.modules["tests"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules["tests"])

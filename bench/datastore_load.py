@@ -22,11 +22,10 @@ import argparse
 import datetime
 import math
 import random
-import sys
 import time
 import pathlib
 
-from common import bench_organization, describe, load_ckan
+from common import bench_organization, describe, load_ckan, use_repository_tests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -90,14 +89,7 @@ def bench_dataset(tk, context, name, roles):
 
 
 def unchanged_harvest(tk, months):
-    # A package of CKAN's is importable as `tests` too; the payloads are in the repository's.
-    import importlib.util
-    for name in [n for n in sys.modules if n == "tests" or n.startswith("tests.")]:
-        del sys.modules[name]
-    spec = importlib.util.spec_from_file_location("tests", ROOT / "tests" / "__init__.py",
-                                                  submodule_search_locations=[str(ROOT / "tests")])
-    sys.modules["tests"] = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(sys.modules["tests"])
+    use_repository_tests()
     from tests import stadtwerke_payloads as payloads
     from tests.replay import ReplayServer, Response, shared_file
     from opensensemap_harvest import fresh_source, timed_harvest

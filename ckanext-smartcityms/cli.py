@@ -25,6 +25,15 @@ def demo_content(content_file):
         click.echo(f"{kind}: {len(names)} ({', '.join(names)})")
 
 
+@smartcityms.command("seed")
+@click.option("--force", is_flag=True, help="Also overwrite entries edited in the web UI.")
+def seed(force):
+    """Create or update the Handlungsfelder and projects from the shipped reference data."""
+    from ckanext.smartcityms import reference
+    for name, counts in reference.seed(force=force).items():
+        click.echo(f"{name}: " + ", ".join(f"{number} {what}" for what, number in counts.items()))
+
+
 @smartcityms.command("sysadmin")
 @click.argument("name")
 @click.option("--email", required=True, help="E-mail address of the account.")

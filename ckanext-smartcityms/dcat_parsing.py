@@ -79,7 +79,7 @@ def _handlungsfelder_from_eu_themes(themes):
     slugs = []
     for theme in themes:
         code = theme.rsplit("/", 1)[-1]
-        for field in reference.handlungsfelder():
+        for field in reference.handlungsfelder(include_retired=True):
             if code in field["eu_themes"]:
                 if field["slug"] not in slugs:
                     slugs.append(field["slug"])

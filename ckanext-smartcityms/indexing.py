@@ -24,7 +24,7 @@ def index_lists(pkg_dict):
             except ValueError:
                 value = [value]
         if value:
-            pkg_dict[field] = value if isinstance(value, list) else [value]
+            pkg_dict[field] = _canonical(field, value if isinstance(value, list) else [value])
         else:
             pkg_dict.pop(field, None)
     themes = pkg_dict.get("theme")
@@ -42,6 +42,15 @@ def index_lists(pkg_dict):
     if centre:
         pkg_dict["location_lon"], pkg_dict["location_lat"] = centre
     return pkg_dict
+
+
+def _canonical(field, values):
+    """Current slugs for Handlungsfelder and projects: a dataset saved before a
+    rename is found under the new slug."""
+    lookup = {"handlungsfeld": reference.handlungsfeld, "projekt": reference.projekt}.get(field)
+    if lookup is None:
+        return values
+    return list(dict.fromkeys((lookup(v) or {}).get("slug", v) for v in values))
 
 
 def _centre(geojson):

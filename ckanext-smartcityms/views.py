@@ -4,6 +4,7 @@ from flask import Blueprint, Response, redirect, request
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcityms import reference
+from ckanext.smartcityms.admin_views import admin
 from ckanext.smartcityms.feed_views import feeds
 from ckanext.smartcityms.theme_views import theme
 from ckanext.smartcityms.vocab_graph import handlungsfelder_graph
@@ -55,4 +56,4 @@ def concept(name, extension):
 
 
 def get_blueprints():
-    return [vocab, feeds, theme]
+    return [vocab, feeds, theme, admin]

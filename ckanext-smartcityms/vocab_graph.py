@@ -21,7 +21,7 @@ def handlungsfelder_graph(only_slug=None):
     for lang, title in reference.handlungsfelder_data()["scheme_label"].items():
         graph.add((scheme, DCTERMS.title, Literal(title, lang=lang)))
         graph.add((scheme, SKOS.prefLabel, Literal(title, lang=lang)))
-    for field in reference.handlungsfelder():
+    for field in reference.handlungsfelder(include_retired=True):
         if only_slug and field["slug"] != only_slug:
             continue
         concept = handlungsfeld_uri(field["slug"])

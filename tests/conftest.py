@@ -62,3 +62,12 @@ def catalogue(clean_db, clean_index):
             dataset["resources"][0]["license_attribution_by_text"] = "Stadt Münster"
         made.append(helpers.call_action("package_create", {"user": sysadmin["name"]}, **dataset))
     return made
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_data():
+    """Each test reads the Handlungsfelder and projects anew (clean_db drops the stored ones)."""
+    from ckanext.smartcityms import reference
+    reference.forget()
+    yield
+    reference.forget()

@@ -122,7 +122,7 @@ def test_every_kind_becomes_a_described_dataset_with_live_tables(stadtwerke, app
     assert "Keine offenen Daten" in timetable["notes"]
     page = app.get("/dataset/swms-fahrplan-gtfs").body
     assert "smartcityms-not-open" in page and "Allgemeine_Nutzungsbedingungen_SWMS_GTFS_Feeds.pdf" in page
-    assert "Zuletzt erfolgreich aktualisiert" in page and "Veraltet" not in page
+    assert "Zuletzt erfolgreich aktualisiert" in page and "Veraltet: Die Quelle" not in page
 
     buses = show("swms-busradar")
     api = table_of(buses, "api")

@@ -48,7 +48,8 @@ def catalogue(clean_db, clean_index):
     """Four datasets in two Handlungsfelder and two projects, one of them not open data."""
     from ckan.tests import factories, helpers
     sysadmin = factories.Sysadmin()
-    org = factories.Organization(name="stadt-muenster", title="Stadt Münster")
+    # No image: the factory's default points at a server on the internet.
+    org = factories.Organization(name="stadt-muenster", title="Stadt Münster", image_url="")
     made = []
     for name, title, fields, projects, licence in [
         ("parkhaeuser", "Parkhäuser: Belegung", ["mobilitaet-verkehr"], ["mobilitaetsplattform"], "dl-by-de/2.0"),

@@ -3,8 +3,9 @@
 tests/a11y/check_pages.mjs drives Debian's Chromium (playwright-core) and runs
 axe-core (both from npm, installed by bin/install) on each page in German and
 English, and checks keyboard use: the first Tab lands on a skip link to the
-main content, focus is visible, and <html lang> is right. Screenshots go to
-var/screenshots/a11y-*.png.
+main content, focus is visible, no positive tabindex reorders the tab order,
+and <html lang> is right; three pages also on a 375 px wide phone screen (no
+sideways scrolling). Screenshots go to var/screenshots/a11y-*.png.
 """
 import json
 import os
@@ -41,6 +42,7 @@ def check(urls):
 
 def test_main_pages_have_no_wcag_21_aa_violations_and_work_by_keyboard(catalogue, live_ckan):
     urls = [live_ckan.url + prefix + path for prefix in ("", "/en") for path in PAGES]
+    urls += ["mobile:" + live_ckan.url + path for path in ("/", "/handlungsfeld/mobilitaet-verkehr", "/dataset/aasee")]
     results = check(urls)
     problems = {}
     for url, found in results.items():
@@ -56,6 +58,10 @@ def test_main_pages_have_no_wcag_21_aa_violations_and_work_by_keyboard(catalogue
             issues.append(f"first Tab does not reach a working skip link: {keyboard}")
         elif not keyboard["skipLinkOnScreen"] or not keyboard["focusVisible"]:
             issues.append(f"focused skip link not visible: {keyboard}")
+        if keyboard["positiveTabindex"]:
+            issues.append(f"{keyboard['positiveTabindex']} element(s) with a positive tabindex reorder the tab order")
+        if keyboard["horizontalScroll"]:
+            issues.append("the page scrolls sideways (not responsive at this width)")
         if issues:
             problems[url] = issues
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -113,3 +113,14 @@ def test_search_facets_include_eu_data_theme_with_names(app, catalogue):
     page = app.get("/dataset/").body
     for heading in ("Handlungsfeld", "Projekt", "EU-Datenthema", "Organisationen", "Formate", "Lizenzen"):
         assert heading in page, heading
+
+
+def test_pages_load_nothing_from_other_servers(app, catalogue):
+    for path in ("/", "/dataset/", "/dataset/aasee", "/handlungsfeld/umwelt-energie-klima", "/projekt/aaseemonitoring"):
+        page = app.get(path).body
+        loaded = re.findall(r'<(?:script|img|iframe)[^>]*\ssrc="([^"]+)"', page) + \
+            re.findall(r'<link[^>]*rel="(?:stylesheet|preload|icon|shortcut icon)"[^>]*href="([^"]+)"', page) + \
+            re.findall(r'<link[^>]*href="([^"]+)"[^>]*rel="(?:stylesheet|preload|icon|shortcut icon)"', page)
+        foreign = [url for url in loaded if re.match(r"(https?:)?//", url) and "test.ckan.net" not in url]
+        assert not foreign, (path, foreign)
+        assert loaded, path

@@ -4,7 +4,8 @@
 //
 //   node check_pages.mjs <screenshot dir> <url> [<url> …]
 //
-// Prints one JSON object: {"<url>": {lang, violations: [...], keyboard: {...}}}.
+// A URL prefixed with "mobile:" is checked in a 375 px wide viewport (a phone).
+// Prints one JSON object: {"<url as given>": {lang, violations: [...], keyboard: {...}}}.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -20,8 +21,10 @@ const browser = await chromium.launch({
 });
 const results = {};
 try {
-  for (const url of urls) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const given of urls) {
+    const mobile = given.startsWith("mobile:");
+    const url = mobile ? given.slice("mobile:".length) : given;
+    const page = await browser.newPage({ viewport: mobile ? { width: 375, height: 812 } : { width: 1280, height: 900 } });
     const response = await page.goto(url, { waitUntil: "load" });
     await page.addScriptTag({ path: axePath });
     const axe = await page.evaluate(async () => {
@@ -47,11 +50,15 @@ try {
         focusVisible: Boolean(style && ((style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
                                         || style.boxShadow !== "none")),
         skipLinkOnScreen: Boolean(el && el.getBoundingClientRect().width > 1 && el.getBoundingClientRect().height > 1),
+        // Tab order follows the reading order unless a positive tabindex reorders it.
+        positiveTabindex: [...document.querySelectorAll("[tabindex]")].filter((e) => e.tabIndex > 0).length,
+        horizontalScroll: document.documentElement.scrollWidth > window.innerWidth + 1,
       };
     });
-    const name = url.replace(/^https?:\/\/[^/]+\//, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "home";
+    const name = (mobile ? "mobile-" : "") +
+      (url.replace(/^https?:\/\/[^/]+\//, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "home");
     await page.screenshot({ path: path.join(screenshotDir, `a11y-${name}.png`), fullPage: true });
-    results[url] = {
+    results[given] = {
       status: response ? response.status() : null,
       lang: await page.evaluate(() => document.documentElement.getAttribute("lang")),
       violations: axe,

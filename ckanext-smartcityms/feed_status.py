@@ -22,9 +22,11 @@ def status(dataset, now=None):
         return None
     try:
         hours = float(hours)
-        last = model.Session.execute(LAST_SUCCESS, {"id": dataset["id"]}).scalar()
-    except (ValueError, sa.exc.SQLAlchemyError):  # e.g. harvest tables missing on a site without harvesting
-        model.Session.rollback()
+        # A connection of its own: showing a dataset inside someone's transaction
+        # must not commit, roll back or fail it.
+        with model.meta.engine.connect() as connection:
+            last = connection.execute(LAST_SUCCESS, {"id": dataset["id"]}).scalar()
+    except (ValueError, sa.exc.SQLAlchemyError):  # e.g. no harvest tables on a site without harvesting
         return None
     now = now or datetime.datetime.utcnow()
     return {

@@ -117,8 +117,9 @@ class StadtwerkeHarvester(HarvesterBase, plugins.SingletonPlugin):
         try:
             built = self._build(feed, existing)
         except FEED_ERRORS as error:
+            reason = str(error) if str(error).endswith((".", "?", "!")) else f"{error}."
             kept = " The dataset and its tables were not changed." if package is not None else ""
-            self._save_object_error(f"Feed {feed['id']} ({feed['kind']}): {error}.{kept}",
+            self._save_object_error(f"Feed {feed['id']} ({feed['kind']}): {reason}{kept}",
                                     harvest_object, "Import")
             return False
 

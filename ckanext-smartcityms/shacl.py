@@ -17,6 +17,7 @@ owl:imports are never followed (there is no network, and the GovData import
 files only point at remote copies).
 """
 import functools
+import os
 import pathlib
 from dataclasses import dataclass
 
@@ -73,8 +74,10 @@ def shapes_root():
     configured = tk.config.get("ckanext.smartcityms.shapes_path")
     if configured:
         return pathlib.Path(configured)
-    # Beside the repository: <repo>/../shared/dcat (the package folder is <repo>/ckanext-smartcityms).
-    return pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "dcat"
+    # The shared folder named by SCMS_SHARED (as for the tests' fixtures), else the
+    # one beside the repository: <repo>/../shared (the package folder is <repo>/ckanext-smartcityms).
+    shared = os.environ.get("SCMS_SHARED") or pathlib.Path(__file__).resolve().parents[1].parent / "shared"
+    return pathlib.Path(shared) / "dcat"
 
 
 def _read(relative):

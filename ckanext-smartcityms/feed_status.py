@@ -15,6 +15,15 @@ LAST_SUCCESS = sa.text("SELECT max(import_finished) FROM harvest_object "
                        "WHERE package_id = :id AND state = 'COMPLETE'")
 
 
+def last_success(package_id):
+    """When the newest harvest object of the dataset completed (UTC), or None.
+
+    On a connection of its own: showing a dataset inside someone's transaction
+    must not commit, roll back or fail it."""
+    with model.meta.engine.connect() as connection:
+        return connection.execute(LAST_SUCCESS, {"id": package_id}).scalar()
+
+
 def status(dataset, now=None):
     """{'last_success', 'stale', 'stale_after_hours'} for a dataset with `stale_after_hours`; else None."""
     hours = dataset.get("stale_after_hours")
@@ -22,10 +31,7 @@ def status(dataset, now=None):
         return None
     try:
         hours = float(hours)
-        # A connection of its own: showing a dataset inside someone's transaction
-        # must not commit, roll back or fail it.
-        with model.meta.engine.connect() as connection:
-            last = connection.execute(LAST_SUCCESS, {"id": dataset["id"]}).scalar()
+        last = last_success(dataset["id"])
     except (ValueError, sa.exc.SQLAlchemyError):  # e.g. no harvest tables on a site without harvesting
         return None
     now = now or datetime.datetime.utcnow()

@@ -53,9 +53,15 @@ PROJECT_STATUS = {"besteht": {"de": "besteht", "en": "running"},
                   "im Gespräch": {"de": "im Gespräch", "en": "under discussion"}}
 
 
+def page_language():
+    return tk.h.lang() or tk.config.get("ckan.locale_default", "de")
+
+
 def smartcityms_localized(texts):
-    from ckanext.smartcityms.theme_views import localized
-    return localized(texts)
+    """The text of a {de: …, en: …} dict in the page's language (German if missing)."""
+    if not isinstance(texts, dict):
+        return texts
+    return texts.get(page_language()) or texts.get("de") or next(iter(texts.values()), "")
 
 
 def smartcityms_project_status(status):

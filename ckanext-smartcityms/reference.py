@@ -58,10 +58,6 @@ def _stored(name):
         return None
 
 
-def _entry_key(name):
-    return "handlungsfelder" if name == "handlungsfelder" else "projekte"
-
-
 def data(name):
     """The current reference data `name` ("handlungsfelder" or "projekte"), with a lookup index."""
     now = time.monotonic()
@@ -70,7 +66,7 @@ def data(name):
         return cached[1]
     loaded = _stored(name) or shipped(name)
     index = {}
-    for entry in loaded[_entry_key(name)]:
+    for entry in loaded[name]:
         for alias in [entry["slug"], *entry.get("aliases", []), *entry["title"].values()]:
             index.setdefault(_key(alias), entry)
     loaded = {**loaded, "_index": index}
@@ -140,7 +136,7 @@ def seed(force=False):
     Idempotent; returns {name: {created, updated, unchanged, kept}}."""
     report = {}
     for name in ("handlungsfelder", "projekte"):
-        key = _entry_key(name)
+        key = name  # the list of entries is stored under the data's own name
         seed_data, stored = shipped(name), _stored(name)
         counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
         current = list((stored or {}).get(key, []))

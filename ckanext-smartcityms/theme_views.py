@@ -16,6 +16,7 @@ from ckan.lib.pagination import Page
 from ckan.views import feed as ckan_feed
 
 from ckanext.smartcityms import reference
+from ckanext.smartcityms.helpers import page_language, smartcityms_localized as localized
 
 theme = Blueprint("smartcityms_theme", __name__)
 ROWS = 20
@@ -26,21 +27,10 @@ STATIC_PAGES = {
 }
 
 
-def lang():
-    return tk.h.lang() or tk.config.get("ckan.locale_default", "de")
-
-
-def localized(texts):
-    """The text of a {de: …, en: …} dict in the page's language (German if missing)."""
-    if not isinstance(texts, dict):
-        return texts
-    return texts.get(lang()) or texts.get("de") or next(iter(texts.values()), "")
-
-
-def _search(fq, q="", page=1, rows=ROWS, sort="metadata_modified desc"):
+def _search(fq, q="", page=1, rows=ROWS, sort="metadata_modified desc", facets=()):
     return tk.get_action("package_search")({}, {
         "fq": fq, "q": q, "rows": rows, "start": (page - 1) * rows, "sort": sort,
-        "facet.field": ["handlungsfeld", "projekt", "organization", "res_format"], "include_private": False})
+        "facet": "true" if facets else "false", "facet.field": list(facets), "include_private": False})
 
 
 def _page_number():
@@ -103,7 +93,7 @@ def projekt(slug):
 
 @theme.route("/projekte")
 def projekte():
-    counts = _search("", rows=0)["search_facets"].get("projekt", {}).get("items", [])
+    counts = _search("", rows=0, facets=["projekt"])["search_facets"].get("projekt", {}).get("items", [])
     return tk.render("smartcityms/projekte.html", {
         "projects": reference.projekte(), "counts": {i["name"]: i["count"] for i in counts}})
 
@@ -147,7 +137,7 @@ def page_text(name, language):
 
 
 def _static(page):
-    language = "en" if lang() == "en" else "de"
+    language = "en" if page_language() == "en" else "de"
     email = tk.config.get("ckanext.smartcityms.feedback_email")
     contact = f"[{email}](mailto:{email})" if email else tk._("(no contact address configured yet)")
     text = page_text(STATIC_PAGES[page], language).replace("{feedback_email}", contact)

@@ -47,6 +47,19 @@ def _as_list(value):
     raise Invalid(_("Expected a list of values"))
 
 
+def _resolved(value, resolve, unknown):
+    """Each item of a list field resolved (URI or slug), without repeats; the
+    first item `resolve` cannot place raises the Invalid that `unknown` makes."""
+    resolved = []
+    for item in _as_list(value):
+        found = resolve(item)
+        if found is None:
+            raise unknown(item)
+        if found not in resolved:
+            resolved.append(found)
+    return resolved
+
+
 def _unknown(value, vocabulary_label):
     return Invalid(_('"{value}" is not in the list of {vocabulary}').format(
         value=str(value)[:200], vocabulary=vocabulary_label))
@@ -101,14 +114,8 @@ def smartcityms_vocabulary_list(field, schema):
     def validator(value):
         if _is_empty(value):
             return value
-        uris = []
-        for item in _as_list(value):
-            uri = vocabulary.resolve(item)
-            if uri is None:
-                raise _unknown(item, _vocabulary_label(vocabulary))
-            if uri not in uris:
-                uris.append(uri)
-        return json.dumps(uris)
+        return json.dumps(_resolved(value, vocabulary.resolve,
+                                    lambda item: _unknown(item, _vocabulary_label(vocabulary))))
     return validator
 
 
@@ -116,30 +123,21 @@ def smartcityms_handlungsfeld(value):
     """One or more Handlungsfelder (slug, beta alias or concept URI), stored as slugs."""
     if _is_empty(value):
         return value
-    slugs = []
-    for item in _as_list(value):
-        field = reference.handlungsfeld(item)
-        if field is None:
-            allowed = ", ".join(f["slug"] for f in reference.handlungsfelder())
-            raise Invalid(_('"{value}" is not a Handlungsfeld of the Smart City strategy. '
-                            'Allowed: {allowed}').format(value=str(item)[:200], allowed=allowed))
-        if field["slug"] not in slugs:
-            slugs.append(field["slug"])
-    return json.dumps(slugs)
+
+    def unknown(item):
+        allowed = ", ".join(f["slug"] for f in reference.handlungsfelder())
+        return Invalid(_('"{value}" is not a Handlungsfeld of the Smart City strategy. '
+                         'Allowed: {allowed}').format(value=str(item)[:200], allowed=allowed))
+    return json.dumps(_resolved(value, lambda item: (reference.handlungsfeld(item) or {}).get("slug"), unknown))
 
 
 def smartcityms_projekt(value):
     """Zero or more Smart City projects, stored as slugs (an empty list when none)."""
     if _is_empty(value):
         return "[]"
-    slugs = []
-    for item in _as_list(value):
-        project = reference.projekt(item)
-        if project is None:
-            raise Invalid(_('"{value}" is not a Smart City project').format(value=str(item)[:200]))
-        if project["slug"] not in slugs:
-            slugs.append(project["slug"])
-    return json.dumps(slugs)
+    return json.dumps(_resolved(
+        value, lambda item: (reference.projekt(item) or {}).get("slug"),
+        lambda item: Invalid(_('"{value}" is not a Smart City project').format(value=str(item)[:200]))))
 
 
 def smartcityms_json_list_output(value):

@@ -92,10 +92,11 @@ def unique_name(name):
     return candidate
 
 
-def write_dataset(context, harvest_object, previous, package, dataset):
+def write_dataset(context, harvest_object, previous, package, dataset, label):
     """Create or update the dataset of `harvest_object`, which becomes the current object.
 
-    Raises tk.ValidationError after rolling back; the caller reports it.
+    An invalid dataset is rolled back and reported on the object as
+    "<label>: invalid dataset: …"; returns whether the dataset was written.
     """
     if not dataset.get("owner_org"):
         source_dataset = model.Package.get(harvest_object.source.id)
@@ -121,6 +122,9 @@ def write_dataset(context, harvest_object, previous, package, dataset):
             model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
             model.Session.flush()
             tk.get_action("package_create")(dict(context), dict(dataset))
-    except tk.ValidationError:
+    except tk.ValidationError as error:
         model.Session.rollback()
-        raise
+        HarvestObjectError(message=f"{label}: invalid dataset: {error.error_summary} {error.error_dict}",
+                           object=harvest_object, stage="Import").save()
+        return False
+    return True

@@ -15,7 +15,6 @@ import logging
 
 import ckan.model as model
 import ckan.plugins as plugins
-import ckan.plugins.toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
@@ -189,10 +188,5 @@ class OpenSenseMapHarvester(HarvesterBase, plugins.SingletonPlugin):
         for title in unknown:
             common.warn(harvest_object, f"sensor title {title!r} is not in our list of phenomena; kept as it is")
         harvest_object.extras.append(HarvestObjectExtra(key="metadata_hash", value=digest))
-        try:
-            common.write_dataset(context, harvest_object, previous, package, dataset)
-        except tk.ValidationError as error:
-            self._save_object_error(f"Box {harvest_object.guid}: invalid dataset: {error.error_summary} "
-                                    f"{error.error_dict}", harvest_object, "Import")
-            return False
-        return True
+        return common.write_dataset(context, harvest_object, previous, package, dataset,
+                                    f"Box {harvest_object.guid}")

@@ -16,8 +16,6 @@ import json
 import logging
 import uuid
 
-import sqlalchemy as sa
-
 import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
@@ -25,7 +23,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
-from ckanext.smartcityms import datastore_tables
+from ckanext.smartcityms import datastore_tables, feed_status
 from ckanext.smartcityms.harvesters import common, http
 from ckanext.smartcityms.harvesters import stadtwerke_datasets as datasets
 from ckanext.smartcityms.harvesters.busradar import BusradarError
@@ -94,9 +92,7 @@ class StadtwerkeHarvester(HarvesterBase, plugins.SingletonPlugin):
 
     @staticmethod
     def _due(feed, package_id, now):
-        last = model.Session.execute(sa.text(
-            "SELECT max(import_finished) FROM harvest_object WHERE package_id = :id AND state = 'COMPLETE'"),
-            {"id": package_id}).scalar()
+        last = feed_status.last_success(package_id)
         return last is None or (now - last).total_seconds() >= feed["every_minutes"] * 60
 
     def fetch_stage(self, harvest_object):
@@ -131,11 +127,8 @@ class StadtwerkeHarvester(HarvesterBase, plugins.SingletonPlugin):
             common.warn(harvest_object, f"feed {feed['id']}: {message}")
 
         if not unchanged:
-            try:
-                common.write_dataset(context, harvest_object, previous, package, dataset)
-            except tk.ValidationError as error:
-                self._save_object_error(f"Feed {harvest_object.guid}: invalid dataset: {error.error_summary} "
-                                        f"{error.error_dict}", harvest_object, "Import")
+            if not common.write_dataset(context, harvest_object, previous, package, dataset,
+                                        f"Feed {harvest_object.guid}"):
                 return False
             package_id = dataset["id"]
         else:
@@ -174,38 +167,39 @@ class StadtwerkeHarvester(HarvesterBase, plugins.SingletonPlugin):
         recent = {m for m in months_between(
             f"{(now.replace(day=1) - datetime.timedelta(days=UNCHANGED_MONTHS_BEFORE * 28)):%Y-%m}", now)}
         months, problems = {}, []
+
+        def keep_known(month, url, problem=None):
+            """A month we cannot (or need not) read now keeps what an earlier run loaded."""
+            if problem:
+                problems.append(problem)
+            if month in known:
+                months[month] = (url, None, known[month].get("hash"), None)
+
         for month in months_between(feed["since"], now):
             url = feed["url"].replace("{month}", month)
             if month in known and month not in recent:
-                months[month] = (url, None, known[month].get("hash"), None)
+                keep_known(month, url)
                 continue
             try:
                 response = http.fetch_response(url, **limits)
             except http.FetchError as error:
-                problems.append(f"{month}: {error}; tried again on the next run")
-                if month in known:
-                    months[month] = (url, None, known[month].get("hash"), None)
+                keep_known(month, url, f"{month}: {error}; tried again on the next run")
                 continue
-            if response.status == 404:
-                if month in known:  # published once, gone now: keep what we have, say so
-                    problems.append(f"{month}: {url} answered 404; the month is kept from an earlier run")
-                    months[month] = (url, None, known[month].get("hash"), None)
-                continue  # not published (yet)
+            if response.status == 404:  # not published (yet); published once and gone: say so
+                keep_known(month, url, f"{month}: {url} answered 404; the month is kept from an earlier run"
+                           if month in known else None)
+                continue
             if response.status >= 400:
-                problems.append(f"{month}: {url} answered HTTP {response.status}; tried again on the next run")
-                if month in known:
-                    months[month] = (url, None, known[month].get("hash"), None)
+                keep_known(month, url, f"{month}: {url} answered HTTP {response.status}; tried again on the next run")
                 continue
             digest = datasets.sha256(response.body)
             if month in known and known[month].get("hash") == digest:
-                months[month] = (url, None, digest, None)
+                keep_known(month, url)
                 continue
             try:
                 reading = datasets.read_month(feed, response.body)
             except ValueError as error:
-                problems.append(f"{month}: {error}; month not loaded")
-                if month in known:
-                    months[month] = (url, None, known[month].get("hash"), None)
+                keep_known(month, url, f"{month}: {error}; month not loaded")
                 continue
             months[month] = (url, response.body, digest, reading)
         if not months:

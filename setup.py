@@ -17,17 +17,33 @@ PACKAGE_DIRS = {
 
 def with_subfolders(package, folder):
     """The package and every folder below it (templates, assets, data), so
-    that setuptools installs them all, code or not."""
-    found = [package]
+    that setuptools installs them all, code or not. A folder whose name has a
+    dot (dcat/shapes/shacl/dcat-ap.de-release, named as upstream names it)
+    cannot be a package name; its files are data of the enclosing package."""
+    found, data = [package], {package: ["*"]}
     for path in sorted((HERE / folder).rglob("*")):
         relative = path.relative_to(HERE / folder)
-        if path.is_dir() and "__pycache__" not in relative.parts:
-            found.append(".".join((package, *relative.parts)))
-    return found
+        if "__pycache__" in relative.parts:
+            continue
+        dotted = next((i for i, part in enumerate(relative.parts) if "." in part and path.is_dir()
+                       or "." in part and i < len(relative.parts) - 1), None)
+        if dotted is not None:
+            if path.is_file():
+                owner = ".".join((package, *relative.parts[:dotted]))
+                data.setdefault(owner, ["*"]).append("/".join(relative.parts[dotted:]))
+            continue
+        if path.is_dir():
+            name = ".".join((package, *relative.parts))
+            found.append(name)
+            data.setdefault(name, ["*"])
+    return found, data
 
 
-packages = [p for package, folder in PACKAGE_DIRS.items()
-            for p in with_subfolders(package, folder)]
+packages, package_data = [], {}
+for package, folder in PACKAGE_DIRS.items():
+    found, data = with_subfolders(package, folder)
+    packages.extend(found)
+    package_data.update(data)
 
 setup(
     name="ckanext-smartcityms",
@@ -37,18 +53,18 @@ setup(
     python_requires=">=3.10",
     package_dir=PACKAGE_DIRS,
     packages=packages,
-    package_data={package: ["*"] for package in packages},
+    package_data=package_data,
     entry_points={
         "ckan.plugins": [
             "smartcityms = ckanext.smartcityms.plugin:SmartCityMsPlugin",
-            "smartcityms_sensor_chart = ckanext.smartcityms.sensor_views:SensorChartView",
-            "smartcityms_sensor_map = ckanext.smartcityms.sensor_views:SensorMapView",
+            "smartcityms_sensor_chart = ckanext.smartcityms.web.sensor_views:SensorChartView",
+            "smartcityms_sensor_map = ckanext.smartcityms.web.sensor_views:SensorMapView",
             "dcat_ap_de_harvester = ckanext.smartcityms.harvesters.dcat_ap_de:DCATAPdeHarvester",
-            "opensensemap_harvester = ckanext.smartcityms.harvesters.opensensemap:OpenSenseMapHarvester",
-            "stadtwerke_ms_harvester = ckanext.smartcityms.harvesters.stadtwerke:StadtwerkeHarvester",
+            "opensensemap_harvester = ckanext.smartcityms.harvesters.opensensemap.harvester:OpenSenseMapHarvester",
+            "stadtwerke_ms_harvester = ckanext.smartcityms.harvesters.stadtwerke.harvester:StadtwerkeHarvester",
         ],
         "ckan.rdf.profiles": [
-            "dcat_ap_de = ckanext.smartcityms.dcat_profile:DCATAPdeProfile",
+            "dcat_ap_de = ckanext.smartcityms.dcat.profile:DCATAPdeProfile",
         ],
     },
     zip_safe=False,

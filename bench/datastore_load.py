@@ -7,7 +7,7 @@ In one run:
    schemas/reference/parkhaeuser.json (≈2.1 million rows; free spaces follow
    a daily curve within each garage's real capacity, night closures as in the
    recorded 2026 history) and one year of 15-minute Aasee rows (the real
-   sample's columns and value ranges) loaded with datastore_tables.load, the
+   sample's columns and value ranges) loaded with bulk_tables.load, the
    path the harvester uses (COPY + one merge);
 2. the same parking rows the naive way, one `datastore_upsert` per snapshot
    (20 rows each), for `--naive-snapshots` snapshots (the whole year would take
@@ -139,8 +139,9 @@ def main():
     client = load_ckan(args.ckan_ini)
     logging.disable(logging.WARNING)
     import ckan.plugins.toolkit as tk
-    from ckanext.smartcityms import datastore_tables
-    from ckanext.smartcityms.harvesters import parking, stadtwerke_datasets
+    from ckanext.smartcityms.datastore import bulk_tables
+    from ckanext.smartcityms.harvesters.stadtwerke.readers import parking
+    from ckanext.smartcityms.harvesters.stadtwerke import datasets as stadtwerke_datasets
 
     start = datetime.datetime(2025, 11, 1)
     garages = list(parking.garages())
@@ -154,13 +155,13 @@ def main():
                 ("parking", parking.COLUMNS, keys, [["garage_id", "datum"]]),
                 ("naive", parking.COLUMNS, keys, [["garage_id", "datum"]]),
                 ("aasee", aasee_columns, ["zeit"], ["datum"])):
-            datastore_tables.ensure_table(context, ids[role], columns, primary_key, indexes)
+            bulk_tables.ensure_table(context, ids[role], columns, primary_key, indexes)
 
         started = time.perf_counter()
-        written = datastore_tables.load(ids["parking"], parking.COLUMNS, parking_rows(garages, args.days, start), keys)
+        written = bulk_tables.load(ids["parking"], parking.COLUMNS, parking_rows(garages, args.days, start), keys)
         parking_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        aasee_written = datastore_tables.load(ids["aasee"], aasee_columns, aasee_rows(args.days, start), ["zeit"])
+        aasee_written = bulk_tables.load(ids["aasee"], aasee_columns, aasee_rows(args.days, start), ["zeit"])
         aasee_seconds = time.perf_counter() - started
 
         # The naive way: one datastore_upsert per snapshot.

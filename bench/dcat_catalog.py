@@ -104,13 +104,13 @@ def main():
     with client.application.test_request_context():
         total = ensure_datasets(args.datasets)
     pages = -(-total // 100)
-    from ckanext.smartcityms import dcat_fragments
-    from ckanext.smartcityms.dcat_profile import GRAPH_CACHE
+    from ckanext.smartcityms.dcat import store as dcat_store
+    from ckanext.smartcityms import cache
     fetch_pages(client, 1, "euro_dcat_ap_3")  # warm-up: imports, connections
     fetch_pages(client, 1, "dcat_ap_de")
-    GRAPH_CACHE.clear()
+    cache.clear_process_caches()
     with client.application.test_request_context():
-        dcat_fragments.clear()  # "cold": as after flushing Redis; normally datasets store their own
+        dcat_store.clear()  # "cold": as after flushing Redis; normally datasets store their own
     results = {"ours, cold cache": [], "ours, warm cache": [], "stock euro_dcat_ap_3": []}
     for round_number in range(max(2, args.rounds)):
         ours_name = "ours, cold cache" if round_number == 0 else "ours, warm cache"

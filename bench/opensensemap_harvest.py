@@ -123,7 +123,7 @@ def main():
 
         # The same datasets as one DCAT-AP.de catalogue file, harvested with dcat_ap_de_rdf.
         import ckan.plugins.toolkit as tk
-        from ckanext.smartcityms.dcat_catalog import catalog_turtle
+        from ckanext.smartcityms.dcat.catalog import catalog_turtle
         import ckan.lib.search as search
         search.commit()  # the portal lets Solr commit on its own schedule
         query = {"fq": f"harvest_source_id:{osem_source['id']}", "rows": 1000}

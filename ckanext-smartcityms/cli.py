@@ -1,4 +1,9 @@
-"""`ckan smartcityms …` commands."""
+"""`ckan smartcityms …` commands of the core (demo, reference data, DCAT).
+
+The harvesting commands (`harvest`, `harvest-consumer`) are added to this
+group by the harvesters package (harvesters/cli.py), which depends on the
+core, never the reverse.
+"""
 import sys
 
 import click
@@ -29,8 +34,8 @@ def demo_content(content_file):
 @click.option("--force", is_flag=True, help="Also overwrite entries edited in the web UI.")
 def seed(force):
     """Create or update the Handlungsfelder and projects from the shipped reference data."""
-    from ckanext.smartcityms import reference
-    for name, counts in reference.seed(force=force).items():
+    from ckanext.smartcityms import strategy
+    for name, counts in strategy.seed(force=force).items():
         click.echo(f"{name}: " + ", ".join(f"{number} {what}" for what, number in counts.items()))
 
 
@@ -52,18 +57,6 @@ def sysadmin(name, email, password_file, token_name):
     click.echo(token)
 
 
-@smartcityms.command("harvest-consumer")
-@click.argument("stage", type=click.Choice(["gather", "fetch"]))
-def harvest_consumer(stage):
-    """Run a harvest gather or fetch consumer that survives idle queues.
-
-    Use instead of `ckan harvester gather-consumer|fetch-consumer`, which die
-    after 5 s of an idle queue on CKAN 2.12 (see harvesters/queue_consumers.py).
-    """
-    from ckanext.smartcityms.harvesters import queue_consumers
-    queue_consumers.run(stage)
-
-
 @smartcityms.command("validate")
 @click.option("--dataset", "dataset_id", default=None, help="Validate only this dataset (id or name).")
 def validate(dataset_id):
@@ -71,7 +64,8 @@ def validate(dataset_id):
     DCAT-AP.de 3.0 shapes. Exits 1 on violations, 2 if the shapes are missing."""
     import ckan.model as model
     import ckan.plugins.toolkit as tk
-    from ckanext.smartcityms import dcat_validation, shacl
+    from ckanext.smartcityms.dcat import validation as dcat_validation
+    from ckanext.smartcityms.dcat import shacl
 
     context = {"ignore_auth": True}
     if dataset_id:
@@ -116,52 +110,15 @@ def dcat_cache(action):
     bulk import that bypassed CKAN's actions, or after clearing Redis.
     """
     import ckan.model as model
-    from ckanext.smartcityms import dcat_fragments
+    from ckanext.smartcityms.dcat import store as dcat_store
 
     if action == "clear":
-        click.echo(f"{dcat_fragments.clear()} stored dataset(s) dropped")
+        click.echo(f"{dcat_store.clear()} stored dataset(s) dropped")
         return
     ids = [row[0] for row in model.Session.query(model.Package.id).filter(
         model.Package.state == "active", model.Package.type == "dataset",
         model.Package.private == False)]  # noqa: E712
     with click.progressbar(ids, label=f"Serialising {len(ids)} dataset(s)", file=sys.stderr) as bar:
         for dataset_id in bar:
-            dcat_fragments.refresh(dataset_id)
+            dcat_store.refresh(dataset_id)
     click.echo(f"{len(ids)} dataset(s) stored")
-
-
-@smartcityms.command("harvest")
-@click.argument("source")
-def harvest(source):
-    """Run a harvest job for SOURCE (id or name) now, in this process.
-
-    Shows a progress bar and a summary; exits 1 if the job had errors.
-    """
-    from ckanext.smartcityms.harvesters import one_shot
-
-    state = {"bar": None}
-
-    def gathered(count):
-        click.echo(f"{count} object(s) to fetch and import", err=True)
-        state["bar"] = click.progressbar(length=count, label="Importing", file=sys.stderr)
-        state["bar"].__enter__()
-
-    def imported(_status):
-        state["bar"].update(1)
-
-    try:
-        job = one_shot.run(source, on_gathered=gathered, on_object=imported)
-    except one_shot.HarvestRunError as error:
-        click.secho(str(error), fg="red", err=True)
-        sys.exit(2)
-    finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
-    stats = job["stats"]
-    click.echo(", ".join(f"{key}: {stats.get(key, 0)}"
-                         for key in ("added", "updated", "not modified", "deleted", "errored")))
-    for error in job.get("gather_error_summary") or []:
-        click.secho(f"gather error: {error['message']}", fg="red")
-    for error in (job.get("object_error_summary") or [])[:20]:
-        click.echo(f"{error['error_count']:5d} × {error['message']}")
-    sys.exit(1 if job.get("gather_error_summary") or stats.get("errored") else 0)

@@ -1,22 +1,30 @@
-"""The `smartcityms` plugin: schemas' validators and helpers, indexing, DCAT, CLI."""
+"""The `smartcityms` plugin: a registry that hands CKAN what each room provides.
+
+No logic lives here; every hook delegates to the package that owns the
+concern (see the README's "Architecture").
+"""
 import importlib.resources
-import logging
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.smartcityms import (
-    cli, dcat_catalog, dcat_fragments, facets, feed_status, helpers, indexing, licenses, validators, views)
-from ckanext.smartcityms.dcat_profile import DCATAPdeProfile
-
-log = logging.getLogger(__name__)
+from ckanext.smartcityms import cache, cli, web
+from ckanext.smartcityms.datastore import feed_status
+from ckanext.smartcityms.dcat import catalog as dcat_catalog
+from ckanext.smartcityms.dcat import shacl
+from ckanext.smartcityms.dcat import store as dcat_store
+from ckanext.smartcityms.fields import validators
+from ckanext.smartcityms.reference import licenses
+from ckanext.smartcityms.search import facets, indexing
+from ckanext.smartcityms.web import helpers
 
 
 @tk.blanket.config_declarations
 class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
     p.implements(p.IActions)
@@ -31,8 +39,11 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "smartcityms")
         if not config.get("licenses_group_url"):
-            # CKAN's licence list = the DCAT-AP.de licences (see licenses.py)
+            # CKAN's licence list = the DCAT-AP.de licences (reference.licenses)
             config["licenses_group_url"] = "file://" + str(licenses.license_list_path())
+
+    def configure(self, config):
+        shacl.check_at_startup()
 
     def i18n_directory(self):
         # The catalogues live in the repository's i18n/ folder, installed as
@@ -49,13 +60,15 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show}
 
     def get_blueprint(self):
-        return views.get_blueprints()
+        return web.get_blueprints()
 
     def get_validators(self):
         return validators.get_validators()
 
     def get_helpers(self):
         return helpers.get_helpers()
+
+    # IPackageController
 
     def before_dataset_index(self, pkg_dict):
         pkg_dict.pop("feed_status", None)  # computed when shown; never stored in the index
@@ -76,35 +89,31 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     def dataset_facets(self, facets_dict, package_type):
         return facets.add_facets(facets_dict)
 
-    # The DCAT catalogue's Turtle fragment follows every change of a dataset.
-
     def after_dataset_create(self, context, pkg_dict):
-        self._refresh_fragment(pkg_dict.get("id"))
+        self._dataset_changed(pkg_dict.get("id"))
 
     def after_dataset_update(self, context, pkg_dict):
-        self._refresh_fragment(pkg_dict.get("id"))
+        # Also after resource_create/update/delete, which update the dataset
+        # (resource_delete without changing its metadata_modified).
+        self._dataset_changed(pkg_dict.get("id"))
 
     def after_dataset_delete(self, context, pkg_dict):
-        dcat_fragments.forget(pkg_dict.get("id"))
+        if pkg_dict.get("id"):
+            cache.dataset_changed(pkg_dict["id"])
+        dcat_store.forget(pkg_dict.get("id"))
 
-    def _refresh_fragment(self, dataset_id):
-        # In the background job worker: saving a dataset (or a harvest of
-        # thousands) does not wait for its serialisation. Until the job ran,
-        # a catalogue page notices the stale entry and serialises it itself.
-        if not dataset_id or not dcat_fragments.enabled():
-            return
-        try:
-            tk.enqueue_job(dcat_fragments.refresh, [dataset_id],
-                           title=f"DCAT Turtle of dataset {dataset_id}")
-        except Exception:  # a cache must never break saving a dataset
-            log.warning("Could not queue the DCAT refresh of %s", dataset_id, exc_info=True)
+    def _dataset_changed(self, dataset_id):
+        if dataset_id:
+            cache.dataset_changed(dataset_id)
+            dcat_store.schedule_refresh(dataset_id)
 
-    # IOrganizationController: the DCAT profile caches publisher details.
-    # (IPackageController has hooks of the same names; for a dataset the
-    # call finds no cached organization and does nothing.)
+    # IOrganizationController (IPackageController has hooks of the same
+    # names; they get a Package, which is not an organization).
 
     def edit(self, entity):
-        DCATAPdeProfile.forget_organization(entity.id)
+        if getattr(entity, "is_organization", False):
+            cache.organization_changed(entity.id)
 
     def delete(self, entity):
-        DCATAPdeProfile.forget_organization(entity.id)
+        if getattr(entity, "is_organization", False):
+            cache.organization_changed(entity.id)

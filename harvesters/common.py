@@ -1,7 +1,6 @@
 """What our harvesters share: the object that was current for a guid,
 carrying it over when nothing changed, warnings on harvest objects, and the
 strategy links (Handlungsfeld, project) of a source configuration."""
-import json
 import uuid
 
 import sqlalchemy as sa
@@ -10,7 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
-from ckanext.smartcityms import reference
+from ckanext.smartcityms import strategy
 
 WARNING = "Warning: "
 
@@ -49,7 +48,7 @@ def strategy_slugs(key, values):
     Accepts one value or a list, each a slug, beta name or title; ValueError
     names the values that are unknown.
     """
-    lookup = {"handlungsfeld": reference.handlungsfeld, "projekt": reference.projekt}[key]
+    lookup = {"handlungsfeld": strategy.handlungsfeld, "projekt": strategy.projekt}[key]
     values = [values] if isinstance(values, str) else list(values or [])
     unknown = [str(v) for v in values if not lookup(str(v))]
     if unknown:
@@ -59,20 +58,6 @@ def strategy_slugs(key, values):
 
 def object_extra(harvest_object, key):
     return next((extra.value for extra in harvest_object.extras if extra.key == key), None)
-
-
-def parse_json_object(text, known):
-    """A source configuration's JSON object; ValueError for bad JSON or keys not in `known`."""
-    try:
-        given = json.loads(text) if text else {}
-    except ValueError as error:
-        raise ValueError(f"The configuration is not valid JSON: {error}")
-    if not isinstance(given, dict):
-        raise ValueError("The configuration must be a JSON object")
-    unknown = set(given) - set(known)
-    if unknown:
-        raise ValueError(f"Unknown option(s): {', '.join(sorted(unknown))}. Known: {', '.join(known)}")
-    return given
 
 
 def delete_withdrawn(context, harvest_object):

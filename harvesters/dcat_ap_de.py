@@ -28,8 +28,10 @@ from ckanext.dcat.processors import RDFParser, RDFParserException
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
-from ckanext.smartcityms import vocabularies
+from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.harvesters import common
+from ckanext.smartcityms.harvesters.cli import HarvestCommands
+from ckanext.smartcityms.harvesters.source_config import SourceConfig
 from ckanext.smartcityms.harvesters.http import FetchError, fetch
 
 log = logging.getLogger(__name__)
@@ -42,13 +44,36 @@ FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/l
            "application/n-triples": "nt", "text/n3": "n3", "application/xml": "xml", "text/xml": "xml"}
 
 
+DEFAULTS = {"handlungsfeld": [], "projekt": [], "default_license": None, "timeout": DEFAULT_TIMEOUT,
+            "max_page_mb": DEFAULT_MAX_PAGE_MB, "max_pages": DEFAULT_MAX_PAGES, "rdf_format": None}
+
+
+def _check(config):
+    for key in ("handlungsfeld", "projekt"):
+        config[key] = common.strategy_slugs(key, config[key])
+    if config["default_license"] is not None and not vocabularies.vocabulary("license").resolve(
+            config["default_license"]):
+        raise ValueError("default_license must be a DCAT-AP.de licence, e.g. "
+                         "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
+    for key in ("timeout", "max_page_mb", "max_pages"):
+        if not isinstance(config[key], (int, float)) or config[key] <= 0:
+            raise ValueError(f"{key} must be a positive number")
+    if config["rdf_format"] is not None and config["rdf_format"] not in FORMATS:
+        raise ValueError("rdf_format must be one of " + ", ".join(FORMATS))
+    return config
+
+
+SOURCE_CONFIG = SourceConfig(DEFAULTS, _check)
+
+
 class GatherFailed(Exception):
     pass
 
 
-class DCATAPdeHarvester(DCATRDFHarvester):
+class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
     # Plugin interfaces are not inherited by subclasses: declare it again.
     plugins.implements(IHarvester)
+    plugins.implements(plugins.IClick)
 
     def __new__(cls, *args, **kwargs):
         # SingletonPlugin keeps its instance in a class attribute that a
@@ -68,37 +93,14 @@ class DCATAPdeHarvester(DCATRDFHarvester):
     # ------------------------------------------------------------ config
 
     def validate_config(self, source_config):
-        if not source_config:
-            return source_config
-        try:
-            config = json.loads(source_config)
-        except ValueError as error:
-            raise ValueError(f"The configuration is not valid JSON: {error}")
-        if not isinstance(config, dict):
-            raise ValueError("The configuration must be a JSON object")
-        for key in ("handlungsfeld", "projekt"):
-            common.strategy_slugs(key, config.get(key))
-        if "default_license" in config and not vocabularies.vocabulary("license").resolve(config["default_license"]):
-            raise ValueError("default_license must be a DCAT-AP.de licence, e.g. "
-                             "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
-        for key in ("timeout", "max_page_mb", "max_pages"):
-            if key in config and (not isinstance(config[key], (int, float)) or config[key] <= 0):
-                raise ValueError(f"{key} must be a positive number")
-        if "rdf_format" in config and config["rdf_format"] not in FORMATS:
-            raise ValueError("rdf_format must be one of " + ", ".join(FORMATS))
-        return source_config
-
-    def _config(self, harvest_job_or_object):
-        source = getattr(harvest_job_or_object, "source", None)
-        try:
-            return json.loads(source.config) if source and source.config else {}
-        except ValueError:
-            return {}
+        return SOURCE_CONFIG.validate(source_config)
 
     # ------------------------------------------------------------ gather
 
     def gather_stage(self, harvest_job):
-        config = self._config(harvest_job)
+        config = SOURCE_CONFIG.for_gather(self, harvest_job)
+        if config is None:
+            return []
         try:
             datasets = self._read_all_pages(harvest_job, config)
         except GatherFailed as error:
@@ -171,6 +173,8 @@ class DCATAPdeHarvester(DCATRDFHarvester):
 
     def import_stage(self, harvest_object):
         if self._get_object_extra(harvest_object, "status") != "delete" and harvest_object.content:
+            if SOURCE_CONFIG.for_import(self, harvest_object) is None:
+                return False
             previous = common.previous_current(harvest_object)
             if previous is not None and _same(previous.content, harvest_object.content) \
                     and common.active_package(previous.package_id):
@@ -179,7 +183,7 @@ class DCATAPdeHarvester(DCATRDFHarvester):
         return super().import_stage(harvest_object)
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
-        config = self._config(harvest_object)
+        config = SOURCE_CONFIG.parse(harvest_object.source.config)  # checked by import_stage
         warnings = package_dict.pop("__warnings", [])
         if not package_dict.get("handlungsfeld") and config.get("handlungsfeld"):
             package_dict["handlungsfeld"] = config["handlungsfeld"]

@@ -66,9 +66,10 @@ def catalogue(clean_db, clean_index):
 
 
 @pytest.fixture(autouse=True)
-def fresh_reference_data():
-    """Each test reads the Handlungsfelder and projects anew (clean_db drops the stored ones)."""
-    from ckanext.smartcityms import reference
-    reference.forget()
+def fresh_caches():
+    """Each test starts with empty process caches: clean_db drops stored reference
+    data and organizations without the revisions changing."""
+    from ckanext.smartcityms import cache
+    cache.clear_process_caches()
     yield
-    reference.forget()
+    cache.clear_process_caches()

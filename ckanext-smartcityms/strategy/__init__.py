@@ -1,0 +1,8 @@
+"""The Smart City strategy: Handlungsfelder and projects (reading, lookup, URIs, seed, SKOS).
+
+Other rooms use this package's functions; editing lives in web.admin.
+"""
+from ckanext.smartcityms.strategy.entries import (  # noqa: F401  (the package's interface)
+    data, handlungsfeld, handlungsfelder, handlungsfelder_data, projekt, projekte, projekte_data,
+    shipped, store, stored)
+from ckanext.smartcityms.strategy.seed import seed  # noqa: F401

@@ -1,0 +1,137 @@
+"""Template helpers (ITemplateHelpers)."""
+import logging
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.smartcityms import strategy
+from ckanext.smartcityms.fields.lists import as_list
+from ckanext.smartcityms.reference import vocabularies
+
+log = logging.getLogger(__name__)
+
+
+def smartcityms_vocabulary_choices(field):
+    return vocabularies.vocabulary(field["vocabulary"]).choices()
+
+
+def smartcityms_format_choices(field):
+    return [{"value": c["label"]["en"], "label": c["label"]}
+            for c in vocabularies.vocabulary("file-type").concepts]
+
+
+def smartcityms_handlungsfeld_choices(field=None):
+    return [{"value": f["slug"], "label": f["title"]} for f in strategy.handlungsfelder()]
+
+
+def smartcityms_projekt_choices(field=None):
+    return [{"value": p["slug"], "label": p["title"]} for p in strategy.projekte()]
+
+
+def smartcityms_dcat_validation(pkg_dict):
+    """DCAT-AP.de validation result for editors: {"ok", "violations", "warnings"},
+    {"unavailable": reason} without shapes (logged), or None for other users."""
+    from ckanext.smartcityms.dcat import validation as dcat_validation
+    from ckanext.smartcityms.dcat import shacl
+    try:
+        if not tk.h.check_access("package_update", {"id": pkg_dict["id"]}):
+            return None
+        findings = dcat_validation.dataset_findings_cached(pkg_dict)
+    except shacl.ShapesMissing as error:
+        log.error("DCAT-AP.de validation unavailable: %s", error)
+        return {"unavailable": str(error)}
+    violations = shacl.violations(findings)
+    return {"ok": not violations, "violations": violations,
+            "warnings": [f for f in findings if f.severity != "Violation"]}
+
+
+def smartcityms_usage_terms(pkg):
+    """Is any distribution under a licence that is not open, and the exact terms given for them."""
+    licence = vocabularies.vocabulary("license")
+    not_open, rights = False, []
+    for resource in pkg.get("resources") or []:
+        concept = licence.get(resource.get("license") or "")
+        if concept is not None and not concept.get("open"):
+            not_open = True
+            if resource.get("rights") and resource["rights"] not in rights:
+                rights.append(resource["rights"])
+    return {"not_open": not_open, "rights": rights}
+
+
+PROJECT_STATUS = {"besteht": {"de": "besteht", "en": "running"},
+                  "in Arbeit": {"de": "in Arbeit", "en": "in progress"},
+                  "im Gespräch": {"de": "im Gespräch", "en": "under discussion"}}
+
+
+def page_language():
+    return tk.h.lang() or tk.config.get("ckan.locale_default", "de")
+
+
+def smartcityms_localized(texts):
+    """The text of a {de: …, en: …} dict in the page's language (German if missing)."""
+    if not isinstance(texts, dict):
+        return texts
+    return texts.get(page_language()) or texts.get("de") or next(iter(texts.values()), "")
+
+
+def smartcityms_project_status(status):
+    return smartcityms_localized(PROJECT_STATUS.get(status, {"de": status}))
+
+
+def smartcityms_badges(pkg, field):
+    """[{slug, title}] of a dataset's Handlungsfelder or projects, in the page's language."""
+    lookup = strategy.handlungsfeld if field == "handlungsfeld" else strategy.projekt
+    found = [lookup(v) for v in as_list(pkg.get(field))]
+    return [{"slug": f["slug"], "title": smartcityms_localized(f["title"])} for f in found if f]
+
+
+def smartcityms_static_title(markdown_text):
+    """The first heading of a static page's Markdown."""
+    for line in markdown_text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return ""
+
+
+def smartcityms_home():
+    """Figures of the home page: one search for counts and the newest datasets."""
+    search = tk.get_action("package_search")({}, {
+        "rows": 5, "sort": "metadata_created desc", "facet.limit": -1,
+        "facet.field": ["handlungsfeld", "projekt", "license_id", "organization"]})
+    facets = search["search_facets"]
+    counts = {key: {i["name"]: i["count"] for i in facets.get(key, {}).get("items", [])}
+              for key in ("handlungsfeld", "projekt", "license_id", "organization")}
+    open_licences = {c["uri"] for c in vocabularies.vocabulary("license").concepts if c.get("open")}
+    open_count = sum(n for licence, n in counts["license_id"].items() if licence in open_licences)
+    fields = [{"slug": f["slug"], "title": smartcityms_localized(f["title"]),
+               "description": smartcityms_localized(f["description"]),
+               "count": counts["handlungsfeld"].get(f["slug"], 0)} for f in strategy.handlungsfelder()]
+    projects = sorted(strategy.projekte(), key=lambda p: -counts["projekt"].get(p["slug"], 0))
+    return {
+        "datasets": search["count"], "organizations": len(counts["organization"]),
+        "projects": len(strategy.projekte()),
+        "open_share": round(100 * open_count / search["count"]) if search["count"] else 0,
+        "fields": fields, "newest": search["results"],
+        "project_list": [{"slug": p["slug"], "title": smartcityms_localized(p["title"]),
+                          "status": smartcityms_project_status(p["status"]),
+                          "count": counts["projekt"].get(p["slug"], 0)} for p in projects[:8]],
+    }
+
+
+# Registered with CKAN (ITemplateHelpers) under their own names, as h.<name> in templates.
+HELPERS = [
+    smartcityms_vocabulary_choices,
+    smartcityms_format_choices,
+    smartcityms_handlungsfeld_choices,
+    smartcityms_projekt_choices,
+    smartcityms_dcat_validation,
+    smartcityms_usage_terms,
+    smartcityms_localized,
+    smartcityms_project_status,
+    smartcityms_badges,
+    smartcityms_static_title,
+    smartcityms_home,
+]
+
+
+def get_helpers():
+    return {helper.__name__: helper for helper in HELPERS}

@@ -1,0 +1,79 @@
+"""The dcat_ap_de profile: valid DCAT-AP.de 3.0 (SEMIC 3.0.1 and GovData
+shapes, zero violations) and a lossless round trip."""
+
+import pytest
+import rdflib
+
+from ckan.tests import factories, helpers
+from ckanext.dcat.processors import RDFParser, RDFSerializer
+
+from ckanext.smartcityms.dcat import shacl
+from tests.datasets import full_dataset, minimal_dataset
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+@pytest.fixture
+def org():
+    return factories.Organization(
+        name="stadt-muenster", title="Stadt Münster", homepage="https://www.stadt-muenster.de",
+        email="info@stadt-muenster.de", default_publisher="true")
+
+
+def create(data):
+    return helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **data)
+
+
+def report(findings):
+    return "\n".join(f"{f.shape_set} {f.severity} {f.focus} {f.path}: {f.message}" for f in findings)
+
+
+def dataset_graph(dataset):
+    turtle = RDFSerializer(profiles=["dcat_ap_de"]).serialize_dataset(dataset, _format="turtle")
+    return rdflib.Graph().parse(data=turtle, format="turtle")
+
+
+@pytest.mark.parametrize("make", [full_dataset, minimal_dataset])
+def test_serialised_dataset_has_no_violations(org, make):
+    graph = dataset_graph(create(make(org["id"])))
+    findings = shacl.validate(graph)
+    assert not shacl.violations(findings), report(shacl.violations(findings))
+
+
+def test_catalog_page_has_no_violations(app, org):
+    create(full_dataset(org["id"]))
+    create(minimal_dataset(org["id"]))
+    response = app.get("/catalog.ttl")
+    graph = rdflib.Graph().parse(data=response.body, format="turtle")
+    findings = shacl.validate(graph)
+    assert not shacl.violations(findings), report(shacl.violations(findings))
+
+
+def test_round_trip_of_a_dataset_with_every_field(org):
+    original = create(full_dataset(org["id"]))
+    turtle = RDFSerializer(profiles=["dcat_ap_de"]).serialize_dataset(original, _format="turtle")
+    parser = RDFParser(profiles=["dcat_ap_de"])
+    parser.parse(turtle, _format="turtle")
+    parsed, = list(parser.datasets())
+
+    expected = full_dataset(org["id"])
+    for key, value in expected.items():
+        if key in ("owner_org", "name", "resources", "tags"):
+            continue
+        assert parsed.get(key) == value, key
+    assert sorted(t["name"] for t in parsed["tags"]) == sorted(t["name"] for t in expected["tags"])
+    resource = parsed["resources"][0]
+    for key, value in expected["resources"][0].items():
+        assert resource.get(key) == value, key
+    assert parsed["__warnings"] == []
+
+
+def test_publisher_changes_show_in_the_next_serialisation(org):
+    dataset = create(minimal_dataset(org["id"]))
+    FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+    assert rdflib.URIRef("https://www.stadt-muenster.de") in set(dataset_graph(dataset).objects(None, FOAF.homepage))
+    helpers.call_action("organization_patch", {"user": factories.Sysadmin()["name"]},
+                        id=org["id"], homepage="https://www.muenster.de")
+    homepages = set(dataset_graph(dataset).objects(None, FOAF.homepage))
+    assert rdflib.URIRef("https://www.muenster.de") in homepages
+    assert rdflib.URIRef("https://www.stadt-muenster.de") not in homepages

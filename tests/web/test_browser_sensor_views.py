@@ -1,0 +1,53 @@
+"""The sensor chart in a real browser (headless Chromium), fed from 127.0.0.1."""
+import datetime
+import json
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.smartcityms.harvesters.opensensemap import mapping
+from ckanext.smartcityms.harvesters.opensensemap.harvester import DEFAULTS
+from tests.browser import LiveCKAN, render
+from tests.replay import Response, shared_file
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+@pytest.fixture
+def live_ckan():
+    server = LiveCKAN(tk.config["__file__"])
+    yield server
+    server.stop()
+
+
+def recent_csv(count=96):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    rows = ["createdAt,value"] + [
+        f"{(now - datetime.timedelta(minutes=30 * i)).isoformat().replace('+00:00', 'Z')},{10 + i % 7}.5"
+        for i in range(count)]
+    return "\n".join(rows)
+
+
+def test_chart_draws_the_last_48_hours_from_the_resource_url(live_ckan, replay_server):
+    box = json.loads(shared_file("fixtures/opensensemap/box_57000b8745fd40c8196ad04c_apidoc_example.json")
+                     .read_text("utf-8"))
+    config = dict(DEFAULTS, api_url=replay_server.base_url)
+    dataset, _unknown = mapping.dataset_for_box(box, config, datetime.datetime.now(datetime.timezone.utc))
+    dataset["owner_org"] = factories.Organization()["id"]
+    dataset = helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **dataset)
+    sensor = next(r for r in dataset["resources"] if r.get("phenomenon") == "temperatur")
+    path = sensor["url"][len(replay_server.base_url):]
+    replay_server.routes[path] = Response(recent_csv(), content_type="text/csv",
+                                          headers={"Access-Control-Allow-Origin": "*"})
+    view = next(v for v in helpers.call_action("resource_view_list", id=sensor["id"])
+                if v["view_type"] == "smartcityms_sensor_chart")
+
+    dom = render(f"{live_ckan.url}/dataset/{dataset['name']}/resource/{sensor['id']}/view/{view['id']}",
+                 screenshot_name="sensor-chart.png")
+
+    assert "<polyline" in dom, dom[-2000:]
+    assert "96 Messwerte von" in dom and "niedrigster 10,5 °C" in dom and "höchster 16,5 °C" in dom
+    assert dom.count("<tr><td>") == 24
+    assert path in replay_server.requests[-1]  # the browser read the resource's own URL

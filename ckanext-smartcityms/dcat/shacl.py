@@ -90,7 +90,12 @@ def missing_files():
 
 
 def check_at_startup():
-    """Log, loudly, a shapes folder validation cannot use: it would otherwise only show as absent results."""
+    """Log, loudly, a shapes folder validation cannot use: it would otherwise only show as absent results.
+
+    Checks that every file is there; whether each parses is checked when
+    validation first runs (parsing all of them costs seconds), and a file
+    that does not parse is reported the same way then (ShapesMissing).
+    """
     missing = missing_files()
     if missing:
         log.error("DCAT-AP.de validation is unavailable: %d shape/vocabulary file(s) missing under %s "
@@ -105,7 +110,10 @@ def _read(root, relative):
             f"{path} not found: set ckanext.smartcityms.shapes_path to the folder "
             "holding the DCAT-AP SHACL shapes and vocabularies (shacl/, vocab/)")
     graph = rdflib.Graph()
-    graph.parse(path, format="xml" if path.suffix == ".rdf" else "turtle")
+    try:
+        graph.parse(path, format="xml" if path.suffix == ".rdf" else "turtle")
+    except Exception as error:  # any parser error: the folder holds something else
+        raise ShapesMissing(f"{path} cannot be read as RDF: {error.__class__.__name__}: {error}"[:500])
     return graph
 
 

@@ -110,3 +110,25 @@ def test_changes_show_at_once_in_every_process(app, web_server):
         assert rdflib.URIRef("https://example.org/zaehlstellen-alt.csv") not in graph.all_nodes(), where
         assert len(set(graph.objects(None, DCAT.distribution))) == 1, where
         assert rdflib.Literal("Leezenflow", lang="de") in graph.objects(None, RDFS.label), where
+
+
+def test_a_deleted_resource_that_broke_the_serialiser_breaks_no_process_afterwards(app, web_server):
+    """As seen on a running portal: an editor-supplied URL rdflib cannot write in Turtle, then deleted."""
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization(name="stadt-muenster", title="Stadt Münster", image_url="")
+    dataset = minimal_dataset(org["id"], name="kacheln")
+    dataset["resources"].append(dict(dataset["resources"][0], url="https://tile.example.org/{z}/{x}/{y}.png",
+                                     name="Kacheln"))
+    dataset = helpers.call_action("package_create", {"user": sysadmin["name"]}, **dataset)
+    for path in ("/dataset/kacheln.ttl", "/dataset/kacheln.rdf"):  # whatever they answer, both processes cache
+        app.get(path)
+        try:
+            urllib.request.urlopen(web_server.url + path, timeout=60).read()
+        except OSError:
+            pass
+    broken = next(r for r in dataset["resources"] if r.get("name") == "Kacheln")
+    helpers.call_action("resource_delete", {"user": sysadmin["name"]}, id=broken["id"])
+    work_off_refresh_jobs(dataset["id"])
+    for where, graph in graphs(app, web_server, "kacheln").items():
+        assert not any("{z}" in str(node) for node in graph.all_nodes()), where
+        assert len(set(graph.objects(None, DCAT.distribution))) == 1, where

@@ -36,6 +36,15 @@ def test_by_default_the_shapes_come_from_the_package():
     assert shacl.missing_files() == []
 
 
+def test_a_shapes_file_that_does_not_parse_is_reported_as_unusable_shapes(tmp_path):
+    import shutil
+    shutil.copytree(SHAPES, tmp_path / "shapes")
+    (tmp_path / "shapes" / shacl.SHAPE_SETS["semic-3.0.1"][0]).write_text("@prefix kaputt")
+    with helpers.changed_config("ckanext.smartcityms.shapes_path", str(tmp_path / "shapes")):
+        with pytest.raises(shacl.ShapesMissing, match="cannot be read as RDF"):
+            shacl.shapes("semic-3.0.1")
+
+
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_a_shapes_folder_without_shapes_is_logged_at_startup_and_shown_to_editors(app, tmp_path, caplog,
                                                                                  monkeypatch):

@@ -121,7 +121,10 @@ def test_a_deleted_resource_that_broke_the_serialiser_breaks_no_process_afterwar
                                      name="Kacheln"))
     dataset = helpers.call_action("package_create", {"user": sysadmin["name"]}, **dataset)
     for path in ("/dataset/kacheln.ttl", "/dataset/kacheln.rdf"):  # whatever they answer, both processes cache
-        app.get(path)
+        try:
+            app.get(path)  # the test app re-raises what would be a 500
+        except Exception:
+            pass
         try:
             urllib.request.urlopen(web_server.url + path, timeout=60).read()
         except OSError:

@@ -1,6 +1,8 @@
 """What our harvesters share: the object that was current for a guid,
 carrying it over when nothing changed, warnings on harvest objects, and the
 strategy links (Handlungsfeld, project) of a source configuration."""
+import functools
+import logging
 import uuid
 
 import sqlalchemy as sa
@@ -12,14 +14,96 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectError
 from ckanext.smartcityms import strategy
 
 WARNING = "Warning: "
+log = logging.getLogger(__name__)
+
+
+def _short(error):
+    return f"{error.__class__.__name__}: {str(error)[:300]}"
+
+
+def object_errors_contained(method):
+    """For import_stage: whatever one object raises becomes that object's error, never a dead consumer."""
+    @functools.wraps(method)
+    def guarded(self, harvest_object):
+        try:
+            return method(self, harvest_object)
+        except Exception as error:  # noqa: BLE001  (the point: nothing escapes to the consumer)
+            model.Session.rollback()
+            log.exception("Import of harvest object %s failed", harvest_object.id)
+            self._save_object_error(f"{harvest_object.guid}: the import failed unexpectedly ({_short(error)}); "
+                                    "the dataset was not changed.", harvest_object, "Import")
+            return False
+    return guarded
+
+
+def gather_errors_contained(method):
+    """For gather_stage: an unexpected exception is the job's gather error; nothing is changed."""
+    @functools.wraps(method)
+    def guarded(self, harvest_job):
+        try:
+            return method(self, harvest_job)
+        except Exception as error:  # noqa: BLE001
+            model.Session.rollback()
+            log.exception("Gather of harvest job %s failed", harvest_job.id)
+            self._save_gather_error(f"The gather stage failed unexpectedly ({_short(error)}). "
+                                    "Nothing was changed.", harvest_job)
+            return []
+    return guarded
 
 
 def previous_current(harvest_object):
-    """The object that is current for the same guid before this one, if any."""
+    """The object of the same source that is current for the same guid before this one, if any.
+
+    Only this source's objects: a guid another source also uses (a box id,
+    a feed id) must never lead to that source's dataset.
+    """
     return model.Session.query(HarvestObject).filter(
         HarvestObject.guid == harvest_object.guid,
+        HarvestObject.harvest_source_id == harvest_object.harvest_source_id,
         HarvestObject.current == True,  # noqa: E712  (SQL comparison)
         HarvestObject.id != harvest_object.id).first()
+
+
+def guid_of_another_source(harvest_object):
+    """The id of another source whose current object has this guid, or None."""
+    row = model.Session.query(HarvestObject.harvest_source_id).filter(
+        HarvestObject.guid == harvest_object.guid,
+        HarvestObject.harvest_source_id != harvest_object.harvest_source_id,
+        HarvestObject.current == True).first()  # noqa: E712
+    return row[0] if row else None
+
+
+def refuse_guid_of_another_source(harvester, harvest_object):
+    """True (after an object error) when another source already harvests this guid."""
+    other = guid_of_another_source(harvest_object)
+    if other is None:
+        return False
+    harvester._save_object_error(
+        f"{harvest_object.guid}: another harvest source ({other}) already harvests this guid; "
+        "its dataset was not touched and none was created.", harvest_object, "Import")
+    return True
+
+
+def check_organization(harvest_source, organization):
+    """ValueError unless the source's creator may create datasets in `organization` (name or id).
+
+    The option lets one source publish under another organization than its
+    own; it must not let an editor place datasets where they have no rights.
+    """
+    if not organization:
+        return None
+    import ckan.authz as authz
+    org = model.Group.get(organization)
+    if org is None or not org.is_organization or org.state != "active":
+        raise ValueError(f"organization {organization!r} does not exist")
+    source = model.Package.get(harvest_source.id)
+    if source is not None and org.id == source.owner_org:
+        return org.id
+    creator = model.User.get(source.creator_user_id) if source is not None and source.creator_user_id else None
+    if creator is None or not (creator.sysadmin or authz.has_user_permission_for_group_or_org(
+            org.id, creator.name, "create_dataset")):
+        raise ValueError(f"organization {org.name!r}: the creator of this source may not create datasets there")
+    return org.id
 
 
 def active_package(package_id):

@@ -17,7 +17,12 @@ adds what a municipal portal needs from a harvester that runs unattended:
 import hashlib
 import json
 import logging
-import re
+import xml.sax
+import xml.sax.handler
+from urllib.parse import urlsplit
+
+import defusedxml
+import defusedxml.sax
 
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
@@ -26,7 +31,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.processors import RDFParser, RDFParserException
 from ckanext.harvest.interfaces import IHarvester
-from ckanext.harvest.model import HarvestObject, HarvestObjectError
+from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
 
 from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.harvesters import common
@@ -39,7 +44,6 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 60
 DEFAULT_MAX_PAGE_MB = 50
 DEFAULT_MAX_PAGES = 1000
-DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
            "application/n-triples": "nt", "text/n3": "n3", "application/xml": "xml", "text/xml": "xml"}
 
@@ -97,6 +101,7 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
 
     # ------------------------------------------------------------ gather
 
+    @common.gather_errors_contained
     def gather_stage(self, harvest_job):
         config = SOURCE_CONFIG.for_gather(self, harvest_job)
         if config is None:
@@ -156,9 +161,7 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
             except FetchError as error:
                 raise GatherFailed(f"Could not read {url}: {error}.")
             rdf_format = FORMATS.get(config.get("rdf_format") or content_type) or _guess_format(content)
-            if rdf_format == "xml" and DOCTYPE.search(content[:65536]):
-                raise GatherFailed(f"{url}: RDF/XML with DOCTYPE or entity declarations is refused "
-                                   "(external entities and entity expansion are not allowed).")
+            _refuse_what_reaches_out(url, rdf_format, content)
             parser = RDFParser(profiles=["dcat_ap_de"])
             try:
                 parser.parse(content.decode("utf-8"), _format=rdf_format)
@@ -167,20 +170,54 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
                 raise GatherFailed(f"{url} is not valid RDF ({rdf_format}): {str(error)[:300]}")
             datasets.extend(page)
             url = parser.next_page()
+            if url and _origin(url) != _origin(harvest_job.source.url):
+                raise GatherFailed(f"The catalogue's next page {url[:200]} is on another server than the "
+                                   f"source ({_origin(harvest_job.source.url)}); paging must stay on it.")
         return datasets
 
     # ------------------------------------------------------------ import
 
+    @common.object_errors_contained
     def import_stage(self, harvest_object):
         if self._get_object_extra(harvest_object, "status") != "delete" and harvest_object.content:
-            if SOURCE_CONFIG.for_import(self, harvest_object) is None:
+            if SOURCE_CONFIG.for_import(self, harvest_object) is None \
+                    or common.refuse_guid_of_another_source(self, harvest_object):
                 return False
+            self._source_id = harvest_object.harvest_source_id
             previous = common.previous_current(harvest_object)
             if previous is not None and _same(previous.content, harvest_object.content) \
                     and common.active_package(previous.package_id):
                 common.carry_over(previous, harvest_object, previous.package_id)
                 return "unchanged"
         return super().import_stage(harvest_object)
+
+    def _mark_datasets_for_deletion(self, guids_in_source, harvest_job):
+        """Delete objects for this source's datasets gone from the catalogue (ckanext-dcat's
+        own version also clears the current flag of other sources' objects with the same guid)."""
+        current = model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
+            HarvestObject.current == True,  # noqa: E712
+            HarvestObject.harvest_source_id == harvest_job.source.id).all()
+        object_ids = []
+        for guid, package_id in current:
+            if guid in guids_in_source:
+                continue
+            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
+                                extras=[HarvestObjectExtra(key="status", value="delete")])
+            model.Session.query(HarvestObject).filter_by(
+                guid=guid, harvest_source_id=harvest_job.source.id).update({"current": False}, False)
+            obj.save()
+            object_ids.append(obj.id)
+        return object_ids
+
+    def _get_existing_dataset(self, guid):
+        """ckanext-dcat looks the guid up in every dataset; ours: only this source's current one."""
+        row = model.Session.query(HarvestObject.package_id).filter(
+            HarvestObject.guid == guid, HarvestObject.current == True,  # noqa: E712
+            HarvestObject.harvest_source_id == getattr(self, "_source_id", None)).first()
+        package = common.active_package(row[0]) if row else None
+        if package is None:
+            return None
+        return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package.id})
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
         config = SOURCE_CONFIG.parse(harvest_object.source.config)  # checked by import_stage
@@ -253,6 +290,56 @@ def _same(old_content, new_content):
         data.pop("name", None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).digest()
     return digest(old_content) == digest(new_content)
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{parts.port or ''}"
+
+
+def _refuse_what_reaches_out(url, rdf_format, content):
+    """GatherFailed for documents whose parsing would fetch or expand something.
+
+    RDF/XML: a DTD or entity declaration anywhere (a streaming defusedxml pass
+    before rdflib sees it). JSON-LD: remote @context URLs, which rdflib would
+    download without our client's checks; nesting too deep to read.
+    """
+    if rdf_format == "xml":
+        try:
+            defusedxml.sax.parseString(content, xml.sax.handler.ContentHandler(),
+                                       forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
+            raise GatherFailed(f"{url}: RDF/XML with DOCTYPE or entity declarations is refused "
+                               "(external entities and entity expansion are not allowed).")
+        except xml.sax.SAXException as error:
+            raise GatherFailed(f"{url} is not valid RDF (xml): {str(error)[:300]}")
+    elif rdf_format == "json-ld":
+        try:
+            document = json.loads(content)
+        except (ValueError, RecursionError) as error:
+            raise GatherFailed(f"{url} is not valid JSON-LD: {error.__class__.__name__}: {str(error)[:200]}")
+        remote = _remote_contexts(document)
+        if remote:
+            raise GatherFailed(f"{url}: JSON-LD with a remote @context ({remote[0][:200]}) is refused: "
+                               "remote contexts are never fetched; embed the context in the document.")
+
+
+def _remote_contexts(node, found=None):
+    found = [] if found is None else found
+    stack = [node]
+    while stack:  # iterative: a hostile document cannot exhaust the recursion limit here
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@context":
+                    contexts = value if isinstance(value, list) else [value]
+                    found.extend(c for c in contexts if isinstance(c, str))
+                    stack.extend(c for c in contexts if not isinstance(c, str))
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _guess_format(content):

@@ -11,6 +11,7 @@ ckanext-harvest's own callbacks, so gather/fetch/import behave exactly as
 upstream intends.
 """
 import datetime
+import json
 import logging
 import time
 
@@ -69,6 +70,29 @@ def consumer_for(stage):
     return PatientRedisConsumer(harvest_queue.get_connection(), routing_key())
 
 
+def record_failure(stage, body, error):
+    """Put a message's failure where the operator sees it: its object's or job's errors."""
+    from ckan import model
+    from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
+    try:
+        model.Session.rollback()
+        message = json.loads(body)
+        text = f"The {stage} stage failed unexpectedly ({error.__class__.__name__}: {str(error)[:300]})"
+        if stage == "fetch":
+            harvest_object = HarvestObject.get(message["harvest_object_id"])
+            if harvest_object is not None:
+                harvest_object.state = "ERROR"
+                harvest_object.save()
+                HarvestObjectError(message=text, object=harvest_object, stage="Import").save()
+        else:
+            job = HarvestJob.get(message["harvest_job_id"])
+            if job is not None:
+                HarvestGatherError(message=text + ". Nothing was changed.", job=job).save()
+    except Exception:  # noqa: BLE001  (reporting must not end the consumer either)
+        log.exception("Could not record the failure of harvest message %r", body[:200])
+        model.Session.rollback()
+
+
 def run(stage, max_messages=None):
     """Consume `stage` ("gather" or "fetch") messages until stopped (or `max_messages`)."""
     _routing_key, queue_name, callback, _stock = STAGES[stage]
@@ -76,7 +100,11 @@ def run(stage, max_messages=None):
     log.info("Harvest %s consumer waiting for work", stage)
     handled = 0
     for method, header, body in consumer.consume(queue=queue_name()):
-        callback(consumer, method, header, body)
+        try:
+            callback(consumer, method, header, body)
+        except Exception as error:  # noqa: BLE001  (one message never ends the consumer)
+            log.exception("Harvest %s message %r failed; the consumer goes on", stage, body[:200])
+            record_failure(stage, body, error)
         handled += 1
         if max_messages is not None and handled >= max_messages:
             return handled

@@ -11,11 +11,15 @@ nothing was changed, and the import stage with that object's error.
 import copy
 import json
 
+from ckanext.smartcityms.harvesters import common
+
 
 class SourceConfig:
-    def __init__(self, defaults, check=None):
+    def __init__(self, defaults, check=None, organizations=None):
         self.defaults = defaults
         self.check = check
+        # config -> the organizations it places datasets in (checked against the source's creator)
+        self.organizations = organizations
 
     def parse(self, text):
         """The configuration with defaults and checked values; ValueError names what is wrong."""
@@ -42,7 +46,10 @@ class SourceConfig:
     def for_gather(self, harvester, harvest_job):
         """The job's configuration, or None after a gather error (nothing changed)."""
         try:
-            return self.parse(harvest_job.source.config)
+            config = self.parse(harvest_job.source.config)
+            for organization in (self.organizations(config) if self.organizations else []):
+                common.check_organization(harvest_job.source, organization)
+            return config
         except ValueError as error:
             harvester._save_gather_error(
                 f"The source configuration is not valid: {_sentence(error)} Nothing was changed.", harvest_job)

@@ -23,7 +23,8 @@ Invalid = tk.Invalid
 _ = tk._
 
 MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+EMAIL_FORBIDDEN = re.compile(r"[@\s<>\"'\\]")  # what no part of an address we accept contains
+EMAIL_MAX = 254  # RFC 5321
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 
 
@@ -187,7 +188,12 @@ def smartcityms_email(value):
     text = str(value).strip()
     if text.lower().startswith("mailto:"):
         text = text[7:]
-    if not EMAIL.match(text) or len(text) > 254:
+    # Length first, then one linear look at each part (a single regular expression
+    # with two repeated groups backtracks quadratically on long input).
+    local, at, domain = text.partition("@")
+    if (len(text) > EMAIL_MAX or not at or not local or EMAIL_FORBIDDEN.search(local)
+            or EMAIL_FORBIDDEN.search(domain) or "." not in domain.strip(".")
+            or domain.startswith(".") or domain.endswith(".") or ".." in domain):
         raise Invalid(_("Please provide a valid email address"))
     return text
 

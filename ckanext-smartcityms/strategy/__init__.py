@@ -3,6 +3,6 @@
 Other rooms use this package's functions; editing lives in web.admin.
 """
 from ckanext.smartcityms.strategy.entries import (  # noqa: F401  (the package's interface)
-    data, handlungsfeld, handlungsfelder, handlungsfelder_data, projekt, projekte, projekte_data,
-    shipped, store, stored)
+    StaleEdit, data, handlungsfeld, handlungsfelder, handlungsfelder_data, projekt, projekte, projekte_data,
+    shipped, store, stored, update)
 from ckanext.smartcityms.strategy.seed import seed  # noqa: F401

@@ -39,20 +39,30 @@ def _key(text):
     return "-".join(part for part in "".join(c if c.isalnum() else " " for c in text).split())
 
 
+class StaleEdit(Exception):
+    """The stored data changed since the editor's form was made."""
+
+
+def _engine():
+    from ckan.model import meta
+    return meta.engine  # None where no database is configured (unit tests, packaging)
+
+
 def stored(name):
-    """Stored JSON of `name`, read on a connection of its own: a lookup inside
-    a validator must never commit or roll back the caller's transaction."""
-    try:
-        import sqlalchemy as sa
-        from ckan.model import meta
-        if meta.engine is None:
-            return None
-        with meta.engine.connect() as connection:
-            value = connection.execute(sa.text("SELECT value FROM system_info WHERE key = :key"),
-                                       {"key": SYSTEM_INFO_KEYS[name]}).scalar()
-        return json.loads(value) if value else None
-    except Exception:  # no database configured (unit tests, packaging): the shipped data
+    """Stored JSON of `name` (None if never stored), read on a connection of its own: a lookup
+    inside a validator must never commit or roll back the caller's transaction.
+
+    A database error is raised, never taken for "nothing stored": the next
+    seed would otherwise overwrite every edit made in the web UI.
+    """
+    import sqlalchemy as sa
+    engine = _engine()
+    if engine is None:
         return None
+    with engine.connect() as connection:
+        value = connection.execute(sa.text("SELECT value FROM system_info WHERE key = :key"),
+                                   {"key": SYSTEM_INFO_KEYS[name]}).scalar()
+    return json.loads(value) if value else None
 
 
 def data(name):
@@ -73,13 +83,36 @@ def data(name):
     return cache.STRATEGY.put(key, {**loaded, "_index": index})
 
 
-def store(name, content):
-    """Save edited reference data for every process (system_info)."""
-    from ckan.model import system_info
-    clean = {k: v for k, v in content.items() if k != "_index"}
-    changed = system_info.set_system_info(SYSTEM_INFO_KEYS[name], json.dumps(clean, ensure_ascii=False))
+def update(name, change, expected_version=None):
+    """Change the stored data `name` in one transaction: read it locked, apply
+    `change(stored) -> content` (`stored` is None when nothing was stored yet),
+    write it with the next version number.
+
+    With `expected_version` (the version the editor's form showed), a
+    different stored version raises StaleEdit and nothing is written.
+    """
+    import sqlalchemy as sa
+    key = SYSTEM_INFO_KEYS[name]
+    with _engine().begin() as connection:
+        value = connection.execute(sa.text("SELECT value FROM system_info WHERE key = :key FOR UPDATE"),
+                                   {"key": key}).scalar()
+        current = json.loads(value) if value else None
+        version = int((current or {}).get("version", 0))
+        if expected_version is not None and version != int(expected_version):
+            raise StaleEdit(name)
+        content = {k: v for k, v in change(copy.deepcopy(current)).items() if k != "_index"}
+        content["version"] = version + 1
+        connection.execute(sa.text(
+            "INSERT INTO system_info (key, value, state) VALUES (:key, :value, 'active') "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"),
+            {"key": key, "value": json.dumps(content, ensure_ascii=False)})
     cache.strategy_changed()
-    return changed
+    return content
+
+
+def store(name, content):
+    """Save reference data for every process (system_info), replacing what is stored."""
+    return update(name, lambda _current: content)
 
 
 def handlungsfelder_data():

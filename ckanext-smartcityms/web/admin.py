@@ -116,13 +116,31 @@ def edit(kind, slug):
                 aliases.append(previous["slug"])
             entry["aliases"] = [a for a in dict.fromkeys(aliases) if a != entry["slug"]]
             entry["edited"] = True
-            updated = [entry if e is previous else e for e in entries] if previous else [*entries, entry]
-            strategy.store(name, {**content, name: updated})
-            if previous and previous["slug"] != entry["slug"]:
-                _reindex(kind, previous["slug"])
-            tk.h.flash_success(tk._("Saved."))
-            return redirect(tk.h.url_for("smartcityms_admin.index"))
+
+            def change(stored):
+                current = stored or strategy.shipped(name)
+                kept = [e for e in current[name] if not previous or e["slug"] != previous["slug"]]
+                if previous:  # in its place
+                    at = next((i for i, e in enumerate(current[name]) if e["slug"] == previous["slug"]), len(kept))
+                    kept.insert(at, entry)
+                else:
+                    kept.append(entry)
+                return {**current, name: kept}
+            try:
+                # Our form carries the version it showed; a post without one (a script) is not checked.
+                strategy.update(name, change, expected_version=request.form.get("version") or None)
+            except strategy.StaleEdit:
+                errors["version"] = tk._("Someone else changed the Handlungsfelder or projects since this "
+                                         "form was opened. Open it again to see their change, then "
+                                         "repeat yours.")
+            else:
+                if previous and previous["slug"] != entry["slug"]:
+                    _reindex(kind, previous["slug"])
+                tk.h.flash_success(tk._("Saved."))
+                return redirect(tk.h.url_for("smartcityms_admin.index"))
     return tk.render("smartcityms/admin/strategie_form.html", {
         "kind": kind, "entry": entry, "errors": {k: [v] for k, v in errors.items()}, "is_new": previous is None,
+        # The version this editor saw: a POST keeps the form's, so a stale edit stays refused.
+        "version": request.form.get("version", 0) if request.method == "POST" else content.get("version", 0),
         "statuses": STATUSES, "all_fields": strategy.handlungsfelder(include_retired=True),
         "themes": vocabularies.vocabulary("data-theme").concepts})

@@ -13,6 +13,7 @@ from flask import Blueprint, redirect, request
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
+from ckan.lib.search import SearchError
 from ckan.views import feed as ckan_feed
 
 from ckanext.smartcityms import strategy
@@ -20,6 +21,8 @@ from ckanext.smartcityms.web.helpers import page_language, smartcityms_localized
 
 theme = Blueprint("smartcityms_theme", __name__)
 ROWS = 20
+MAX_PAGE = 500  # deeper pages are clamped: Solr would refuse the offset, and no one reads them
+MAX_QUERY = 500  # characters of a search text
 STATIC_PAGES = {
     "barrierefreiheit": "accessibility",
     "impressum": "imprint",
@@ -28,20 +31,25 @@ STATIC_PAGES = {
 
 
 def _search(fq, q="", page=1, rows=ROWS, sort="metadata_modified desc", facets=()):
-    return tk.get_action("package_search")({}, {
-        "fq": fq, "q": q, "rows": rows, "start": (page - 1) * rows, "sort": sort,
-        "facet": "true" if facets else "false", "facet.field": list(facets), "include_private": False})
+    """package_search; a query Solr cannot read is the visitor's 400, not our 500."""
+    try:
+        return tk.get_action("package_search")({}, {
+            "fq": fq, "q": q, "rows": rows, "start": (page - 1) * rows, "sort": sort,
+            "facet": "true" if facets else "false", "facet.field": list(facets), "include_private": False})
+    except (tk.ValidationError, SearchError):
+        return tk.abort(400, tk._("The search could not be understood. Please check brackets and quotes, "
+                                  "or search for plain words."))
 
 
 def _page_number():
     try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
+        return min(MAX_PAGE, max(1, int(request.args.get("page", 1))))
+    except (ValueError, OverflowError):
         return 1
 
 
 def _listing(fq):
-    q = request.args.get("q", "").strip()
+    q = request.args.get("q", "").strip()[:MAX_QUERY]
     page = _page_number()
     result = _search(fq, q, page)
     def page_url(q=q, page=1):

@@ -11,6 +11,7 @@ import time
 from ckanext.smartcityms.harvesters.http import FetchError, fetch_response
 
 PUBLIC_API = "https://api.opensensemap.org"
+MAX_RETRY_AFTER = 120  # seconds: a server cannot park a harvest for longer per retry
 
 
 class OpenSenseMapError(Exception):
@@ -72,8 +73,11 @@ class OpenSenseMapClient:
 
 
 def _retry_after(response):
+    """The server's Retry-After in seconds, at most MAX_RETRY_AFTER; None if absent or unreadable."""
     value = response.headers.get("Retry-After", "")
-    return float(value) if value.replace(".", "", 1).isdigit() else None
+    if not value.replace(".", "", 1).isdigit():
+        return None
+    return min(float(value), MAX_RETRY_AFTER)
 
 
 def _message(body):
@@ -86,6 +90,8 @@ def _message(body):
 def _parse_json(body, what):
     try:
         return json.loads(body)
+    except RecursionError:
+        raise OpenSenseMapError(f"{what}: the answer nests JSON too deeply to be read")
     except ValueError:
         text = body.decode("utf-8", "replace")
         tail = text[-200:].strip()

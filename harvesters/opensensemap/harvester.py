@@ -77,7 +77,7 @@ def _check(config):
     return config
 
 
-SOURCE_CONFIG = SourceConfig(DEFAULTS, _check)
+SOURCE_CONFIG = SourceConfig(DEFAULTS, _check, organizations=lambda config: [config["organization"]])
 parse_config = SOURCE_CONFIG.parse
 
 
@@ -98,6 +98,7 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
 
     # -------------------------------------------------------------- gather
 
+    @common.gather_errors_contained
     def gather_stage(self, harvest_job):
         config = SOURCE_CONFIG.for_gather(self, harvest_job)
         if config is None:
@@ -163,13 +164,14 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
 
     # -------------------------------------------------------------- import
 
+    @common.object_errors_contained
     def import_stage(self, harvest_object):
         context = {"user": self._get_user_name(), "ignore_auth": True}
         if common.object_extra(harvest_object, "status") == "delete":
             return common.delete_withdrawn(context, harvest_object)
 
         config = SOURCE_CONFIG.for_import(self, harvest_object)
-        if config is None:
+        if config is None or common.refuse_guid_of_another_source(self, harvest_object):
             return False
         try:
             box = json.loads(harvest_object.content)

@@ -77,5 +77,6 @@ def _check(config):
     return config
 
 
-SOURCE_CONFIG = SourceConfig(SOURCE_DEFAULTS, _check)
+SOURCE_CONFIG = SourceConfig(SOURCE_DEFAULTS, _check,
+                             organizations=lambda config: [feed["organization"] for feed in config["feeds"]])
 parse_config = SOURCE_CONFIG.parse

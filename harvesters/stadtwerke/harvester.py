@@ -48,6 +48,7 @@ class StadtwerkeHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlugi
 
     # -------------------------------------------------------------- gather
 
+    @common.gather_errors_contained
     def gather_stage(self, harvest_job):
         config = SOURCE_CONFIG.for_gather(self, harvest_job)
         if config is None:
@@ -87,11 +88,14 @@ class StadtwerkeHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlugi
 
     # -------------------------------------------------------------- import
 
+    @common.object_errors_contained
     def import_stage(self, harvest_object):
         context = {"user": self._get_user_name(), "ignore_auth": True}
         if common.object_extra(harvest_object, "status") == "delete":
             return common.delete_withdrawn(context, harvest_object)
 
+        if common.refuse_guid_of_another_source(self, harvest_object):
+            return False
         feed = json.loads(harvest_object.content)
         previous = common.previous_current(harvest_object)
         package = common.active_package(previous.package_id) if previous is not None else None

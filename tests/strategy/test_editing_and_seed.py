@@ -112,3 +112,40 @@ def test_the_admin_area_links_to_the_reference_data(app, sysadmin_headers):
     listing = app.get("/ckan-admin/strategie/", headers=sysadmin_headers).body
     assert 'href="/ckan-admin/strategie/handlungsfeld/mobilitaet-verkehr/edit"' in listing
     assert "aaseemonitoring" in listing
+
+
+def test_an_edit_from_a_stale_form_is_refused_and_loses_nothing(app, sysadmin_headers):
+    """Two sysadmins open the same form; the second save must not undo the first."""
+    import re
+    first_form = app.get("/ckan-admin/strategie/projekt/new", headers=sysadmin_headers).body
+    version = re.search(r'name="version" value="(\d+)"', first_form).group(1)
+    saved = app.post("/ckan-admin/strategie/projekt/new", headers=sysadmin_headers,
+                     data=project_form(version=version), follow_redirects=False)
+    assert saved.status_code == 302
+    stale = app.post("/ckan-admin/strategie/projekt/new", headers=sysadmin_headers,
+                     data=project_form(slug="zweite-bank", title_de="Zweite Bank", version=version))
+    assert stale.status_code == 200 and "seit dieses Formular geöffnet wurde" in stale.body
+    assert strategy.projekt("smarte-parkbank") is not None and strategy.projekt("zweite-bank") is None
+    fresh = re.search(r'name="version" value="(\d+)"',
+                      app.get("/ckan-admin/strategie/projekt/new", headers=sysadmin_headers).body).group(1)
+    assert int(fresh) == int(version) + 1
+    again = app.post("/ckan-admin/strategie/projekt/new", headers=sysadmin_headers,
+                     data=project_form(slug="zweite-bank", title_de="Zweite Bank", version=fresh),
+                     follow_redirects=False)
+    assert again.status_code == 302
+    assert strategy.projekt("smarte-parkbank") is not None and strategy.projekt("zweite-bank") is not None
+
+
+def test_a_database_error_while_reading_stored_edits_is_raised_not_taken_for_none():
+    import sqlalchemy as sa
+    from ckan.model import meta
+    with meta.engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE system_info RENAME TO system_info_away"))
+    try:
+        with pytest.raises(sa.exc.ProgrammingError):
+            strategy.stored("projekte")
+        with pytest.raises(sa.exc.ProgrammingError):
+            strategy.seed()
+    finally:
+        with meta.engine.begin() as connection:
+            connection.execute(sa.text("ALTER TABLE system_info_away RENAME TO system_info"))

@@ -33,7 +33,10 @@ def _time(value):
     if number is not None:
         if number > 1e11:
             number /= 1000
-        moment = datetime.datetime.fromtimestamp(number, datetime.timezone.utc)
+        try:
+            moment = datetime.datetime.fromtimestamp(number, datetime.timezone.utc)
+        except (OverflowError, OSError, ValueError):  # inf, nan, or beyond the calendar
+            return None
     else:
         text = str(value).strip()
         moment = None
@@ -54,7 +57,7 @@ def _time(value):
 def _int(value):
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "1e999" delays
         return None
 
 
@@ -64,6 +67,8 @@ def vehicles(raw):
         collection = json.loads(raw)
     except ValueError as error:
         raise BusradarError(f"the answer is not JSON ({error})")
+    except RecursionError:
+        raise BusradarError("the answer nests JSON too deeply to be read")
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list):
         raise BusradarError("the answer has no 'features' list")

@@ -21,6 +21,8 @@ def describe(raw):
         collection = json.loads(raw)
     except ValueError as error:
         raise LayerError(f"the file is not JSON ({error})")
+    except RecursionError:
+        raise LayerError("the file nests JSON too deeply to be read")
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise LayerError("the file is not a GeoJSON FeatureCollection")
     features = collection.get("features")

@@ -12,6 +12,10 @@ import zipfile
 from dataclasses import dataclass
 
 REQUIRED = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+# A zip that unpacks to more than this, or a large member compressed more
+# than MAX_RATIO : 1, is refused before anything is unpacked (zip bombs).
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_RATIO = 200
 
 
 class GtfsError(ValueError):
@@ -63,14 +67,40 @@ def _date(text):
         return None
 
 
+def _check_members(archive):
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.flag_bits & 0x1:
+            raise GtfsError(f"{info.filename} in the zip is encrypted")
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise GtfsError(f"{info.filename} in the zip is compressed more than {MAX_RATIO}:1; refused")
+    if total > MAX_UNCOMPRESSED:
+        raise GtfsError(f"the zip unpacks to {total:,} bytes, more than the limit of {MAX_UNCOMPRESSED:,}")
+
+
 def summarise(raw):
     try:
+        return _summarise(raw)
+    except GtfsError:
+        raise
+    except (csv.Error, RuntimeError, NotImplementedError, zipfile.BadZipFile, EOFError, OverflowError,
+            UnicodeError, OSError) as error:
+        raise GtfsError(f"the GTFS files cannot be read ({error.__class__.__name__}: {str(error)[:200]})")
+
+
+def _summarise(raw):
+    try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        broken = archive.testzip()
     except (zipfile.BadZipFile, EOFError, ValueError) as error:
         raise GtfsError(f"the file is not a readable zip archive ({error}); a truncated download?")
     except zipfile.LargeZipFile:
         raise GtfsError("the zip archive is too large")
+    _check_members(archive)
+    try:
+        broken = archive.testzip()
+    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+        raise GtfsError(f"the file is not a readable zip archive ({error}); a truncated download?")
     if broken:
         raise GtfsError(f"the zip archive is damaged at {broken}")
     # Some producers put the files into a folder inside the zip.
@@ -85,9 +115,11 @@ def summarise(raw):
     stops = []
     for number, row in enumerate(_rows(archive, names["stops.txt"]), start=2):
         try:
-            stops.append(Stop(row["stop_id"], row.get("stop_name", ""), float(row["stop_lat"]),
-                              float(row["stop_lon"]), row.get("location_type", ""),
-                              row.get("parent_station", "")))
+            lat, lon = float(row["stop_lat"]), float(row["stop_lon"])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses nan and inf
+                raise ValueError("position")
+            stops.append(Stop(row["stop_id"], row.get("stop_name", ""), lat, lon,
+                              row.get("location_type", ""), row.get("parent_station", "")))
         except (KeyError, ValueError):
             problems.append(f"stops.txt line {number}: no usable stop_id/stop_lat/stop_lon; stop left out")
 

@@ -14,11 +14,13 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 
+import defusedxml
+import defusedxml.ElementTree as defused_tree
+
 from ckanext.smartcityms import cache
 
 KNOWN_STATUS = {"frei", "besetzt", "geschlossen", "keine daten"}
 PREFIXES = {"ph": "parkhaus", "pp": "parkplatz", "tg": "tiefgarage"}
-FORBIDDEN = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 COLUMNS = [("garage_id", "text"), ("zeit", "timestamp"), ("datum", "date"), ("name", "text"),
            ("frei", "int"), ("gesamt", "int"), ("belegt_prozent", "float"), ("status", "text")]
 
@@ -71,7 +73,7 @@ def _int(text):
     text = (text or "").strip()
     try:
         return int(float(text.replace(",", ".")))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or "1e999" / "inf"
         return None
 
 
@@ -84,10 +86,10 @@ def _time(text):
 
 def snapshot(raw, aliases=None):
     """Rows for every garage of one PLS XML answer; problems are per garage."""
-    if FORBIDDEN.search(raw[:65536]):
-        raise ParkingError("XML with DOCTYPE or entity declarations is refused")
     try:
-        root = ElementTree.fromstring(raw)
+        root = defused_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
+        raise ParkingError("XML with DOCTYPE or entity declarations is refused")
     except ElementTree.ParseError as error:
         raise ParkingError(f"the XML cannot be parsed ({error}); a truncated answer?")
     entries = root.findall(".//parkhaus")

@@ -73,7 +73,10 @@ def read(raw, plausible=None):
     # Judged by the header: in data rows, decimal commas would count as separators.
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:  # a field over csv's size limit, a stray quote or line end
+        raise ValueError(f"the CSV cannot be read ({error})")
     if not lines or len(lines[0]) < 2:
         raise ValueError("the file has no header with a time column and at least one value column")
     header = [name.strip() for name in lines[0]]

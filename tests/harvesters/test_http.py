@@ -1,0 +1,101 @@
+"""The harvesters' one guarded HTTP client: internal targets refused, every redirect hop judged,
+one deadline per request, a size cap. Served by a replay server on 127.0.0.1 only."""
+import time
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.smartcityms.harvesters import http
+from ckanext.smartcityms.harvesters.opensensemap.api import MAX_RETRY_AFTER, OpenSenseMapClient
+from tests.replay import Response
+
+pytestmark = pytest.mark.fast
+ALLOWED = "ckanext.smartcityms.harvest_allowed_networks"
+
+
+@pytest.fixture
+def allow(monkeypatch):
+    def allow(networks):
+        monkeypatch.setitem(tk.config, ALLOWED, networks)
+    return allow
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:1/", "http://localhost/", "http://[::1]/", "http://0.0.0.0/",
+    "http://10.0.0.1/", "http://192.168.1.1/", "http://172.16.0.1/",
+    "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://224.0.0.1/",
+    "http://[::ffff:127.0.0.1]/",
+])
+def test_internal_targets_are_refused_by_default(allow, url):
+    allow("")
+    with pytest.raises(http.FetchError, match="internal address"):
+        http.fetch_response(url, timeout=2, max_bytes=1000)
+
+
+@pytest.mark.parametrize("url, message", [("ftp://example.org/x", "not an http"), ("file:///etc/passwd", "not an http"),
+                                          ("http://host.invalid/", "could not be resolved")])
+def test_other_schemes_and_unknown_hosts_are_clear_errors(allow, url, message):
+    allow("")
+    with pytest.raises(http.FetchError, match=message):
+        http.fetch_response(url, timeout=2, max_bytes=1000)
+
+
+def test_a_refused_target_is_never_contacted(allow, replay_server):
+    allow("")
+    replay_server.routes["/secret"] = Response(b"admin", content_type="text/plain")
+    with pytest.raises(http.FetchError):
+        http.fetch_response(replay_server.url("/secret"), timeout=2, max_bytes=1000)
+    assert replay_server.requests == []
+
+
+def test_allowed_networks_open_named_ranges_only(allow, replay_server):
+    replay_server.routes["/ok"] = Response(b"hallo", content_type="text/plain")
+    allow("127.0.0.1/32")
+    assert http.fetch(replay_server.url("/ok"), timeout=5, max_bytes=1000) == (b"hallo", "text/plain")
+    with pytest.raises(http.FetchError, match="internal address"):
+        http.fetch("http://127.0.0.2/", timeout=2, max_bytes=1000)
+
+
+def test_every_redirect_hop_is_judged(allow, replay_server):
+    allow("127.0.0.1/32")
+    replay_server.routes["/hop"] = Response(status=302, headers={"Location": "/ok"})
+    replay_server.routes["/ok"] = Response(b"angekommen", content_type="text/plain")
+    assert http.fetch(replay_server.url("/hop"), timeout=5, max_bytes=1000)[0] == b"angekommen"
+    replay_server.routes["/away"] = Response(status=301, headers={
+        "Location": "http://169.254.169.254/latest/meta-data/"})
+    with pytest.raises(http.FetchError, match="169.254.169.254.*internal address"):
+        http.fetch(replay_server.url("/away"), timeout=5, max_bytes=1000)
+    replay_server.routes["/loop"] = Response(status=302, headers={"Location": "/loop"})
+    with pytest.raises(http.FetchError, match="redirected more than"):
+        http.fetch(replay_server.url("/loop"), timeout=5, max_bytes=1000)
+
+
+def test_one_deadline_covers_the_whole_request(allow, replay_server):
+    """Three slow hops, each faster than the limit, together slower: the request ends at the limit."""
+    allow("127.0.0.1/32")
+    replay_server.routes["/1"] = Response(status=302, headers={"Location": "/2"}, delay=0.7)
+    replay_server.routes["/2"] = Response(status=302, headers={"Location": "/3"}, delay=0.7)
+    replay_server.routes["/3"] = Response(b"zu spaet", delay=0.7)
+    started = time.monotonic()
+    with pytest.raises(http.FetchError, match="did not answer"):
+        http.fetch(replay_server.url("/1"), timeout=1.5, max_bytes=1000)
+    assert time.monotonic() - started < 2.5
+
+
+def test_the_size_cap_holds_while_streaming(allow, replay_server):
+    allow("127.0.0.1/32")
+    replay_server.routes["/big"] = Response(b"x" * 300_000)
+    with pytest.raises(http.FetchError, match="more than the limit|larger than the limit"):
+        http.fetch(replay_server.url("/big"), timeout=5, max_bytes=100_000)
+
+
+def test_retry_after_is_obeyed_only_up_to_a_cap(allow, replay_server):
+    allow("127.0.0.1/32")
+    replay_server.routes["/boxes"] = [
+        Response(b"{}", status=429, headers={"Retry-After": "99999999"}, content_type="application/json"),
+        Response(b"[]", content_type="application/json")]
+    slept = []
+    client = OpenSenseMapClient(replay_server.base_url, timeout=5, retries=1, backoff=0, sleep=slept.append)
+    assert client.boxes() == []
+    assert slept == [MAX_RETRY_AFTER]

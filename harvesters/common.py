@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckanext.harvest.model import HarvestObject, HarvestObjectError
+from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
 
 from ckanext.smartcityms import strategy
 
@@ -62,6 +62,27 @@ def previous_current(harvest_object):
         HarvestObject.harvest_source_id == harvest_object.harvest_source_id,
         HarvestObject.current == True,  # noqa: E712  (SQL comparison)
         HarvestObject.id != harvest_object.id).first()
+
+
+def current_objects(source_id):
+    """(guid, package_id) of every object that is current for the source."""
+    return model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
+        HarvestObject.current == True,  # noqa: E712
+        HarvestObject.harvest_source_id == source_id).all()
+
+
+def withdraw(harvest_job, guid, package_id):
+    """A `status: delete` object for a dataset of this job's source gone from the source; its id.
+
+    Only this source's objects stop being current (another source's object
+    with the same guid is not ours to change).
+    """
+    obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
+                        extras=[HarvestObjectExtra(key="status", value="delete")])
+    model.Session.query(HarvestObject).filter_by(
+        guid=guid, harvest_source_id=harvest_job.source.id).update({"current": False}, False)
+    obj.save()
+    return obj.id
 
 
 def guid_of_another_source(harvest_object):

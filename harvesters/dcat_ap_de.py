@@ -31,7 +31,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.processors import RDFParser, RDFParserException
 from ckanext.harvest.interfaces import IHarvester
-from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
+from ckanext.harvest.model import HarvestObject, HarvestObjectError
 
 from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.harvesters import common
@@ -194,20 +194,9 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
     def _mark_datasets_for_deletion(self, guids_in_source, harvest_job):
         """Delete objects for this source's datasets gone from the catalogue (ckanext-dcat's
         own version also clears the current flag of other sources' objects with the same guid)."""
-        current = model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
-            HarvestObject.current == True,  # noqa: E712
-            HarvestObject.harvest_source_id == harvest_job.source.id).all()
-        object_ids = []
-        for guid, package_id in current:
-            if guid in guids_in_source:
-                continue
-            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
-                                extras=[HarvestObjectExtra(key="status", value="delete")])
-            model.Session.query(HarvestObject).filter_by(
-                guid=guid, harvest_source_id=harvest_job.source.id).update({"current": False}, False)
-            obj.save()
-            object_ids.append(obj.id)
-        return object_ids
+        return [common.withdraw(harvest_job, guid, package_id)
+                for guid, package_id in common.current_objects(harvest_job.source.id)
+                if guid not in guids_in_source]
 
     def _get_existing_dataset(self, guid):
         """ckanext-dcat looks the guid up in every dataset; ours: only this source's current one."""

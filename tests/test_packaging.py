@@ -8,7 +8,6 @@ import sys
 import zipfile
 
 import pytest
-import rdflib
 
 from ckan.tests import factories, helpers
 from ckanext.dcat.processors import RDFSerializer

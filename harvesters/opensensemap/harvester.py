@@ -13,7 +13,6 @@ import datetime
 import json
 import logging
 
-import ckan.model as model
 import ckan.plugins as plugins
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
@@ -137,11 +136,8 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
         return object_ids
 
     def _withdrawn_boxes(self, harvest_job, seen, client):
-        current = model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
-            HarvestObject.current == True,  # noqa: E712
-            HarvestObject.harvest_source_id == harvest_job.source.id).all()
         object_ids = []
-        for guid, package_id in current:
+        for guid, package_id in common.current_objects(harvest_job.source.id):
             if guid in seen:
                 continue
             try:
@@ -152,11 +148,7 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
                 continue
             if still_there:
                 continue  # moved out of the area or filtered out: not withdrawn
-            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
-                                extras=[HarvestObjectExtra(key="status", value="delete")])
-            model.Session.query(HarvestObject).filter_by(guid=guid).update({"current": False}, False)
-            obj.save()
-            object_ids.append(obj.id)
+            object_ids.append(common.withdraw(harvest_job, guid, package_id))
         return object_ids
 
     def fetch_stage(self, harvest_object):

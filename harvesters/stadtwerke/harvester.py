@@ -53,9 +53,7 @@ class StadtwerkeHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlugi
         config = SOURCE_CONFIG.for_gather(self, harvest_job)
         if config is None:
             return []
-        current = dict(model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
-            HarvestObject.current == True,  # noqa: E712
-            HarvestObject.harvest_source_id == harvest_job.source.id).all())
+        current = dict(common.current_objects(harvest_job.source.id))
         now = datetime.datetime.utcnow()
         object_ids = []
         for feed in config["feeds"]:
@@ -67,15 +65,8 @@ class StadtwerkeHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlugi
             obj.save()
             object_ids.append(obj.id)
         configured = {feed["id"] for feed in config["feeds"]}
-        for guid, package_id in current.items():
-            if guid in configured:
-                continue
-            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
-                                extras=[HarvestObjectExtra(key="status", value="delete")])
-            model.Session.query(HarvestObject).filter_by(
-                guid=guid, harvest_source_id=harvest_job.source.id).update({"current": False}, False)
-            obj.save()
-            object_ids.append(obj.id)
+        object_ids.extend(common.withdraw(harvest_job, guid, package_id)
+                          for guid, package_id in current.items() if guid not in configured)
         return object_ids
 
     @staticmethod

@@ -169,11 +169,29 @@ def bad_page(replay_server, url):
         "timeout": (Response(shared_file(EXAMPLE_3_0).read_bytes(), content_type="text/turtle", delay=3),
                     {"timeout": 1}, "did not answer within 1 s"),
         "server error": (Response(b"oops", status=503, content_type="text/plain"), {}, "HTTP 503"),
+        # A DTD behind 64 KiB of comment, where a look at the start would miss it.
+        "entity after 64 KiB": (Response(XXE.replace(b"<?xml version=\"1.0\"?>", b"<?xml version=\"1.0\"?>\n<!--"
+                                                     + b"x" * 70_000 + b"-->", 1),
+                                         content_type="application/rdf+xml"), {},
+                                "DOCTYPE or entity declarations is refused"),
+        "entity in UTF-16": (Response(XXE.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"', 1)
+                                      .encode("utf-16"), content_type="application/rdf+xml"), {},
+                             "DOCTYPE or entity declarations is refused"),
+        "remote JSON-LD context": (Response(json.dumps({
+            "@context": replay_server.url("/context.jsonld"), "@id": "http://example.org/ds/1",
+            "@type": "http://www.w3.org/ns/dcat#Dataset"}).encode(), content_type="application/ld+json"), {},
+            "remote contexts are never fetched"),
+        "next page on another server": (Response(page_linking_to(shared_file(EXAMPLE_3_0).read_text("utf-8"),
+                                                                 replay_server.url("/catalog.ttl?page=2"),
+                                                                 "http://127.0.0.2:9/catalog.ttl?page=3"),
+                                                 content_type="text/turtle"), {}, "paging must stay on it"),
     }
 
 
 @pytest.mark.parametrize("case", ["malformed turtle", "external entity", "entity expansion",
-                                  "over the size limit", "paging loop", "timeout", "server error"])
+                                  "over the size limit", "paging loop", "timeout", "server error",
+                                  "entity after 64 KiB", "entity in UTF-16", "remote JSON-LD context",
+                                  "next page on another server"])
 def test_bad_input_ends_as_a_gather_error_and_keeps_the_catalogue(two_page_catalogue, replay_server, case):
     context, source = make_source(two_page_catalogue, timeout=10)
     run_job_through_queues(context, source["id"])
@@ -196,6 +214,7 @@ def test_bad_input_ends_as_a_gather_error_and_keeps_the_catalogue(two_page_catal
     assert {d["id"]: d["metadata_modified"] for d in harvested(source)} == before
     for dataset_id in before:
         assert model.Package.get(dataset_id).state == "active"
+    assert "/context.jsonld" not in replay_server.requests
 
 
 

@@ -1,0 +1,123 @@
+"""One source can never touch another's data; no request to internal addresses; no object kills
+a consumer. Every job runs through the real Redis queues and our consumers."""
+import json
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObjectError
+
+from tests.harvesters.test_harvest_stack import run_job_through_queues
+from tests.replay import Response, shared_file
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "queues_empty")
+
+BOX = "57000b8745fd40c8196ad04c"
+
+
+def recorded_box():
+    return json.loads(shared_file(f"fixtures/opensensemap/box_{BOX}_apidoc_example.json").read_text("utf-8"))
+
+
+def gather_errors(job):
+    return [e.message for e in model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job["id"])]
+
+
+def object_errors(job):
+    return [e.message for e in model.Session.query(HarvestObjectError).join(HarvestObject)
+            .filter(HarvestObject.harvest_job_id == job["id"])]
+
+
+def osem_source(replay_server, user, org, name, **config):
+    return tk.get_action("harvest_source_create")({"user": user["name"]}, {
+        "name": name, "title": name, "url": replay_server.url("/boxes"), "source_type": "opensensemap",
+        "owner_org": org["id"], "frequency": "MANUAL",
+        "config": json.dumps({"api_url": replay_server.base_url, "retries": 0, "backoff": 0, **config})})
+
+
+def editor_of(org):
+    user = factories.User()
+    helpers.call_action("organization_member_create", id=org["id"], username=user["name"], role="editor")
+    return user
+
+
+def test_a_source_cannot_take_over_another_sources_dataset(replay_server):
+    replay_server.routes["/boxes"] = Response(json.dumps([recorded_box()]), content_type="application/json")
+    city = factories.Organization(name="stadt", title="Stadt")
+    city_source = osem_source(replay_server, factories.Sysadmin(), city, "stadt-sensoren")
+    first = run_job_through_queues({"user": factories.Sysadmin()["name"]}, city_source["id"])
+    assert first["stats"]["added"] == 1
+    dataset = model.Session.query(HarvestObject).filter_by(
+        harvest_source_id=city_source["id"], current=True).one().package_id
+    before = helpers.call_action("package_show", id=dataset)
+
+    # An editor of another organization points a source at the same box.
+    other = factories.Organization(name="verein", title="Verein")
+    intruder = editor_of(other)
+    intruding = osem_source(replay_server, intruder, other, "fremd", box_ids=[BOX])
+    job = run_job_through_queues({"user": factories.Sysadmin()["name"]}, intruding["id"])
+    assert any("another harvest source" in m and "not touched" in m for m in object_errors(job)), object_errors(job)
+
+    # ...and later lets the box vanish from its list, answering 404 for it.
+    replay_server.routes["/boxes"] = Response("[]", content_type="application/json")
+    replay_server.routes[f"/boxes/{BOX}"] = Response(b'{"message": "not found"}', status=404,
+                                                     content_type="application/json")
+    run_job_through_queues({"user": factories.Sysadmin()["name"]}, intruding["id"])
+
+    after = helpers.call_action("package_show", id=dataset)
+    assert after["state"] == "active" and after["owner_org"] == city["id"]
+    assert after["metadata_modified"] == before["metadata_modified"]
+    assert model.Session.query(HarvestObject).filter_by(
+        harvest_source_id=city_source["id"], current=True).count() == 1
+
+
+def test_the_organization_option_needs_the_creators_rights_there(replay_server):
+    replay_server.routes["/boxes"] = Response(json.dumps([recorded_box()]), content_type="application/json")
+    city = factories.Organization(name="stadt", title="Stadt")
+    other = factories.Organization(name="verein", title="Verein")
+    editor = editor_of(other)
+    source = osem_source(replay_server, editor, other, "fremd", organization=city["name"])
+    job = run_job_through_queues({"user": factories.Sysadmin()["name"]}, source["id"])
+    assert any("may not create datasets there" in e and "Nothing was changed" in e for e in gather_errors(job))
+    assert helpers.call_action("package_search", fq=f"owner_org:{city['id']}")["count"] == 0
+
+
+def test_a_source_on_an_internal_address_is_refused_without_a_request(replay_server):
+    replay_server.routes["/boxes"] = Response(json.dumps([recorded_box()]), content_type="application/json")
+    source = osem_source(replay_server, factories.Sysadmin(), factories.Organization(), "intern")
+    with helpers.changed_config("ckanext.smartcityms.harvest_allowed_networks", ""):
+        job = run_job_through_queues({"user": factories.Sysadmin()["name"]}, source["id"])
+    assert any("internal address" in e for e in gather_errors(job)), gather_errors(job)
+    assert replay_server.requests == []
+
+
+def test_an_object_that_breaks_unexpectedly_is_its_own_error_and_the_consumer_goes_on(replay_server):
+    """A stored object the import cannot even read: its error; the next object imports."""
+    from ckanext.harvest import queue
+    from ckanext.smartcityms.harvesters import queue_consumers
+    layer = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Dom"}, "geometry": {"type": "Point", "coordinates": [7.62, 51.96]}}]}
+    replay_server.routes["/layer.geojson"] = Response(json.dumps(layer), content_type="application/geo+json")
+    context = {"user": factories.Sysadmin()["name"]}
+    source = tk.get_action("harvest_source_create")(dict(context), {
+        "name": "stadtwerke", "title": "Stadtwerke", "url": replay_server.url("/layer.geojson"),
+        "source_type": "stadtwerke_ms", "owner_org": factories.Organization()["id"], "frequency": "MANUAL",
+        "config": json.dumps({"feeds": [{"id": "haltestellen", "kind": "geojson", "licence": "dl-zero-de/2.0",
+                                         "url": replay_server.url("/layer.geojson")}]})})
+    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})
+    tk.get_action("harvest_send_job_to_gather_queue")(dict(context), {"id": job["id"]})
+    assert queue_consumers.run("gather", max_messages=1) == 1
+    good = model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"]).one()
+    broken = HarvestObject(guid="kaputt", job=model.Session.get(type(good.job), job["id"]), content="{kein json")
+    broken.save()
+    publisher = queue.get_fetch_publisher()
+    publisher.send({"harvest_object_id": broken.id})
+    publisher.close()
+
+    assert queue_consumers.run("fetch", max_messages=2) == 2
+    tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source["id"]})
+    finished = tk.get_action("harvest_job_show")(dict(context), {"id": job["id"]})
+    assert finished["stats"]["added"] == 1
+    assert any(m.startswith("kaputt: the import failed unexpectedly (JSONDecodeError") for m in object_errors(job))

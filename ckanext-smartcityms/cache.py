@@ -47,6 +47,16 @@ _PROCESS_CACHES = []
 _SHIPPED = []
 
 
+def redis_connection():
+    """The Redis connection the caches use (also for the work lists that keep them warm)."""
+    return _redis()
+
+
+def key(*parts):
+    """A Redis key of ours, namespaced by the site id."""
+    return _key(*parts)
+
+
 def _redis():
     from ckan.lib.redis import connect_to_redis
     if not tk.config.get("ckan.redis.url"):

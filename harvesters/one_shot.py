@@ -1,5 +1,8 @@
 """Run one harvest job in this process, without the queues (`ckan smartcityms harvest`).
 
+The job is never put on the gather queue, so the portal's consumers do not
+process it as well; a source with a pending or running job is refused.
+
 Same stages as the consumers (ckanext-harvest's gather_stage and
 fetch_and_import_stages), reported as they happen, so an operator sees a
 progress bar and a summary on the console.
@@ -9,6 +12,7 @@ import datetime
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckanext.harvest import queue
+from ckanext.harvest.logic import HarvestJobExists
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
 
@@ -29,25 +33,35 @@ def run(source_id_or_name, on_gathered=None, on_object=None):
     if harvester is None:
         raise HarvestRunError(f"No harvester plugin for source type {source.type!r} is enabled")
     try:
-        job_dict = tk.get_action("harvest_job_create")(dict(context), {"source_id": source_id})
+        # run=False: the job is not put on the gather queue, so no consumer processes it too.
+        job_dict = tk.get_action("harvest_job_create")(dict(context), {"source_id": source_id, "run": False})
+    except HarvestJobExists:
+        pending = HarvestJob.filter(source_id=source_id).filter(HarvestJob.status.in_(["New", "Running"])).first()
+        raise HarvestRunError(
+            f"Source {source_id_or_name!r} already has a {(pending.status if pending else 'pending').lower()} job "
+            f"({pending.id if pending else '?'}); let it finish, or end it with "
+            f"`ckan harvester job-abort {source_id_or_name}`")
     except tk.ValidationError as error:
         raise HarvestRunError(f"Cannot start a job: {error.error_summary or error.error_dict}")
 
     job = HarvestJob.get(job_dict["id"])
     job.status = "Running"
     job.save()
-    object_ids = queue.gather_stage(harvester, job) or []
-    if on_gathered:
-        on_gathered(len(object_ids))
-    for object_id in object_ids:
-        harvest_object = HarvestObject.get(object_id)
-        queue.fetch_and_import_stages(harvester, harvest_object)
-        if on_object:
-            on_object(harvest_object.report_status)
+    try:
+        object_ids = queue.gather_stage(harvester, job) or []
+        if on_gathered:
+            on_gathered(len(object_ids))
+        for object_id in object_ids:
+            harvest_object = HarvestObject.get(object_id)
+            queue.fetch_and_import_stages(harvester, harvest_object)
+            if on_object:
+                on_object(harvest_object.report_status)
+            model.Session.remove()
+    finally:  # also when this process fails: a job left "Running" would block every later run
         model.Session.remove()
-    job = HarvestJob.get(job_dict["id"])
-    job.status = "Finished"
-    job.finished = datetime.datetime.utcnow()
-    job.save()
+        job = HarvestJob.get(job_dict["id"])
+        job.status = "Finished"
+        job.finished = datetime.datetime.utcnow()
+        job.save()
     tk.get_action("harvest_source_reindex")(dict(context), {"id": source_id})
     return tk.get_action("harvest_job_show")(dict(context), {"id": job_dict["id"]})

@@ -70,6 +70,14 @@ def clear():
     return cache.DCAT_TURTLE.clear()
 
 
+# Changed datasets wait in a Redis set; at most one job works them off (coalesced:
+# a harvest of thousands of datasets is one job, not one forked worker process each).
+PENDING = "dcat-refresh:pending"
+SCHEDULED = "dcat-refresh:scheduled"
+SCHEDULED_SECONDS = 3600  # a worker that died mid-job lets the next change schedule anew after this
+BATCH = 200
+
+
 def schedule_refresh(dataset_id):
     """Rebuild a changed dataset's fragment in the background job worker.
 
@@ -80,6 +88,30 @@ def schedule_refresh(dataset_id):
     if not dataset_id or not enabled():
         return
     try:
-        tk.enqueue_job(refresh, [dataset_id], title=f"DCAT Turtle of dataset {dataset_id}")
+        redis = cache.redis_connection()
+        redis.sadd(cache.key(PENDING), dataset_id)
+        if redis.set(cache.key(SCHEDULED), "1", nx=True, ex=SCHEDULED_SECONDS):
+            tk.enqueue_job(refresh_pending, [], title="DCAT Turtle of changed datasets")
     except Exception:  # a cache must never break saving a dataset
         log.warning("Could not queue the DCAT refresh of %s", dataset_id, exc_info=True)
+
+
+def refresh_pending(batch=BATCH):
+    """The background job: refresh every pending dataset, in batches; returns how many."""
+    redis = cache.redis_connection()
+    done = 0
+    while True:
+        ids = redis.spop(cache.key(PENDING), batch)
+        if not ids:
+            redis.delete(cache.key(SCHEDULED))
+            # A change that came in while the flag was still set would wait for nothing: take it now.
+            if redis.scard(cache.key(PENDING)) and redis.set(cache.key(SCHEDULED), "1", nx=True,
+                                                            ex=SCHEDULED_SECONDS):
+                continue
+            return done
+        for dataset_id in ids:
+            try:
+                refresh(dataset_id.decode())
+            except Exception:  # one dataset's failure stays its own (it is rebuilt when read)
+                log.exception("DCAT refresh of %s failed", dataset_id)
+            done += 1

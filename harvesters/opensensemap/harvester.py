@@ -127,9 +127,22 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
             seen.add(box_id)
             wanted.append(box)
 
+        first_with, counts = {}, {}
+        for box in wanted:
+            try:
+                titles = {s["title"] for s in mapping.sensors(box) if not mapping.phenomenon(s["title"])}
+            except mapping.BoxError:
+                continue  # the box fails alone, at its import
+            for title in titles:
+                first_with.setdefault(title, str(box["_id"]))
+                counts[title] = counts.get(title, 0) + 1
         object_ids = []
         for box in wanted:
-            obj = HarvestObject(guid=str(box["_id"]), job=harvest_job, content=json.dumps(box, sort_keys=True))
+            box_id = str(box["_id"])
+            mine = {title: counts[title] for title, first in sorted(first_with.items()) if first == box_id}
+            extras = [HarvestObjectExtra(key="unknown_phenomena", value=json.dumps(mine, ensure_ascii=False))] \
+                if mine else []
+            obj = HarvestObject(guid=box_id, job=harvest_job, content=json.dumps(box, sort_keys=True), extras=extras)
             obj.save()
             object_ids.append(obj.id)
         object_ids.extend(self._withdrawn_boxes(harvest_job, seen, client))
@@ -170,7 +183,7 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
             now = datetime.datetime.now(datetime.timezone.utc)
             inactive = mapping.is_inactive(box, config["inactive_after_days"], now)
             digest = mapping.metadata_hash(box, inactive)
-            dataset, unknown = mapping.dataset_for_box(box, config, now)
+            dataset, _unknown, notes = mapping.dataset_for_box(box, config, now)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             self._save_object_error(f"Box {harvest_object.guid} cannot be used: {error}", harvest_object, "Import")
             return False
@@ -182,8 +195,12 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
             common.carry_over(previous, harvest_object, package.id)
             return "unchanged"
 
-        for title in unknown:
-            common.warn(harvest_object, f"sensor title {title!r} is not in our list of phenomena; kept as it is")
+        for note in notes:
+            common.warn(harvest_object, f"box {harvest_object.guid}: {note}")
+        # Unknown phenomena are reported once per job, on the first box that has them (see gather).
+        for title, count in json.loads(common.object_extra(harvest_object, "unknown_phenomena") or "{}").items():
+            common.warn(harvest_object, f"sensor title {title!r} is not in our list of phenomena; kept as it "
+                                        f"is ({count} box(es) in this job)")
         harvest_object.extras.append(HarvestObjectExtra(key="metadata_hash", value=digest))
         return common.write_dataset(context, harvest_object, previous, package, dataset,
                                     f"Box {harvest_object.guid}")

@@ -134,6 +134,14 @@ def dataset_for_box(box, config, now):
     started = box.get("createdAt")
     if not started or str(started).startswith(MIGRATION_DATE):
         started = (box.get("currentLocation") or {}).get("timestamp") or started
+    notes = []
+    ended = box.get("lastMeasurementAt")
+    if started and ended and _date(ended) < _date(started):
+        # Seen on real boxes (re-registered after a migration): the creation date is not when
+        # measuring began, so it cannot be the start of the coverage.
+        notes.append(f"the last measurement ({_date(ended)}) lies before the box's creation date "
+                     f"({_date(started)}); the start of the temporal coverage was left out")
+        started = None
 
     description = (
         f"senseBox „{name}“ ({EXPOSURE_DE[exposure]} aufgestellt) misst "
@@ -200,7 +208,7 @@ def dataset_for_box(box, config, now):
         dataset["political_geocoding_level_uri"] = geocoding.STATE_LEVEL
     if config.get("organization"):
         dataset["owner_org"] = config["organization"]
-    return {k: v for k, v in dataset.items() if v not in (None, "")}, unknown
+    return {k: v for k, v in dataset.items() if v not in (None, "")}, unknown, notes
 
 
 MEDIA_TYPES = {"JSON": "application/json", "CSV": "text/csv"}

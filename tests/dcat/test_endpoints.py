@@ -149,16 +149,26 @@ def test_datasets_store_their_turtle_when_they_change(app, datasets, cli):
 
 
 @pytest.mark.usefixtures("clean_redis")
-def test_a_change_queues_the_refresh_of_its_turtle(datasets):
+def test_changes_are_refreshed_by_one_coalesced_job(datasets):
+    """A harvest changes thousands of datasets: one background job refreshes them, not one each."""
     from ckan.lib import jobs
     from ckanext.smartcityms import cache
+    from ckanext.smartcityms.dcat import store as dcat_store
 
-    dataset = datasets[2]
-    helpers.call_action("package_patch", {"user": factories.Sysadmin()["name"]},
-                        id=dataset["id"], title="Geändert")
-    queued = [job for job in jobs.get_queue().jobs
-              if job.func_name == "ckanext.smartcityms.dcat.store.refresh"
-              and list(job.args) == [dataset["id"]]]
-    assert queued
-    queued[-1].perform()  # what the job worker does
-    assert "Geändert" in cache.DCAT_TURTLE.get_many([dataset["id"]])[0].decode()
+    def queued():
+        return [job for job in jobs.get_queue().jobs
+                if job.func_name == "ckanext.smartcityms.dcat.store.refresh_pending"]
+
+    jobs.get_queue().empty()
+    cache.redis_connection().delete(cache.key(dcat_store.PENDING), cache.key(dcat_store.SCHEDULED))
+    sysadmin = factories.Sysadmin()
+    for number, dataset in enumerate(datasets):
+        helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=dataset["id"], title=f"Geändert {number}")
+    assert len(queued()) == 1
+    assert queued()[0].perform() == len(datasets)  # what the job worker does
+    for number, dataset in enumerate(datasets):
+        assert f"Geändert {number}" in cache.DCAT_TURTLE.get_many([dataset["id"]])[0].decode()
+    assert cache.redis_connection().scard(cache.key(dcat_store.PENDING)) == 0
+
+    helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=datasets[0]["id"], title="Noch einmal")
+    assert len(queued()) == 2  # the finished one is still listed by RQ here; a new one was queued

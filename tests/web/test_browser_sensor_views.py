@@ -34,7 +34,7 @@ def test_chart_draws_the_last_48_hours_from_the_resource_url(live_ckan, replay_s
     box = json.loads(shared_file("fixtures/opensensemap/box_57000b8745fd40c8196ad04c_apidoc_example.json")
                      .read_text("utf-8"))
     config = dict(DEFAULTS, api_url=replay_server.base_url)
-    dataset, _unknown = mapping.dataset_for_box(box, config, datetime.datetime.now(datetime.timezone.utc))
+    dataset, _unknown, _notes = mapping.dataset_for_box(box, config, datetime.datetime.now(datetime.timezone.utc))
     dataset["owner_org"] = factories.Organization()["id"]
     dataset = helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **dataset)
     sensor = next(r for r in dataset["resources"] if r.get("phenomenon") == "temperatur")

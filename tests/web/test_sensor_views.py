@@ -19,7 +19,7 @@ def box_dataset():
     box = json.loads(shared_file("fixtures/opensensemap/box_57000b8745fd40c8196ad04c_apidoc_example.json")
                      .read_text("utf-8"))
     config = dict(DEFAULTS, handlungsfeld=["umwelt-energie-klima"], projekt=["sensebox"])
-    dataset, _unknown = mapping.dataset_for_box(box, config, datetime.datetime.now(datetime.timezone.utc))
+    dataset, _unknown, _notes = mapping.dataset_for_box(box, config, datetime.datetime.now(datetime.timezone.utc))
     dataset["owner_org"] = factories.Organization()["id"]
     return helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **dataset)
 

@@ -77,3 +77,39 @@ def test_solr_keeps_its_index_across_a_restart(tmp_path):
         assert solr_select(port, "name:persistenz-probe")["numFound"] == 1
     finally:
         services("stop", "solr", var=tmp_path, SCMS_SOLR_PORT=port)
+
+
+@pytest.mark.fast
+def test_a_supervised_process_that_dies_is_started_again_and_stop_ends_both(tmp_path):
+    """bin/portal runs the job worker and the harvest consumers under bin/supervise."""
+    import signal
+    import time
+    pids = tmp_path / "pids"
+    child = f"echo $$ >> {pids}; exec sleep 60"
+    supervisor = subprocess.Popen([str(ROOT / "bin" / "supervise"), "probe", "bash", "-c", child],
+                                  stderr=subprocess.PIPE, text=True)
+
+    def started():
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if pids.exists() and pids.read_text().split():
+                return [int(p) for p in pids.read_text().split()]
+            time.sleep(0.1)
+        raise AssertionError("the supervised command did not start")
+
+    try:
+        first = started()[-1]
+        os.kill(first, signal.SIGKILL)  # as a consumer dies
+        deadline = time.monotonic() + 15
+        while len(started()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        second = started()[-1]
+        assert second != first
+        supervisor.terminate()
+        assert supervisor.wait(timeout=15) == 0
+        with pytest.raises(ProcessLookupError):
+            os.kill(second, 0)
+        assert "probe ended with status" in supervisor.stderr.read()
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()

@@ -121,3 +121,48 @@ def test_an_object_that_breaks_unexpectedly_is_its_own_error_and_the_consumer_go
     finished = tk.get_action("harvest_job_show")(dict(context), {"id": job["id"]})
     assert finished["stats"]["added"] == 1
     assert any(m.startswith("kaputt: the import failed unexpectedly (JSONDecodeError") for m in object_errors(job))
+
+
+def test_two_fetch_consumers_in_parallel_neither_duplicate_nor_lose_objects(replay_server):
+    """Two `ckan smartcityms harvest-consumer fetch` processes share one job's objects."""
+    import pathlib
+    import subprocess
+    import sys
+    import time
+    from ckanext.smartcityms.harvesters import queue_consumers
+    boxes = json.loads(shared_file("fixtures/opensensemap/boxes_GET_all_real_response_subset_2024-05.json")
+                       .read_text("utf-8"))
+    replay_server.routes["/boxes"] = Response(json.dumps(boxes), content_type="application/json")
+    context = {"user": factories.Sysadmin()["name"]}
+    source = osem_source(replay_server, factories.Sysadmin(), factories.Organization(), "sensoren",
+                         bbox=[5.0, 49.0, 9.0, 53.0], inactive_after_days=100000)
+    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})
+    tk.get_action("harvest_send_job_to_gather_queue")(dict(context), {"id": job["id"]})
+    assert queue_consumers.run("gather", max_messages=1) == 1
+    objects = model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"]).count()
+    assert objects >= 10
+
+    ckan = str(pathlib.Path(sys.executable).with_name("ckan"))
+    consumers = [subprocess.Popen([ckan, "-c", tk.config["__file__"], "smartcityms", "harvest-consumer", "fetch"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            model.Session.remove()
+            done = model.Session.query(HarvestObject).filter(
+                HarvestObject.harvest_job_id == job["id"], HarvestObject.state.in_(["COMPLETE", "ERROR"])).count()
+            if done == objects:
+                break
+            time.sleep(1)
+    finally:
+        for consumer in consumers:
+            consumer.terminate()
+        for consumer in consumers:
+            consumer.wait(timeout=30)
+    assert done == objects
+    tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source["id"]})
+    current = model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter_by(
+        harvest_source_id=source["id"], current=True).all()
+    assert len(current) == objects == len({guid for guid, _ in current}) == len({pid for _, pid in current})
+    datasets = model.Session.query(model.Package).filter_by(state="active", type="dataset").all()
+    assert len(datasets) == objects and len({d.name for d in datasets}) == objects

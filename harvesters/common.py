@@ -1,6 +1,8 @@
-"""What our harvesters share: the object that was current for a guid,
-carrying it over when nothing changed, warnings on harvest objects, and the
-strategy links (Handlungsfeld, project) of a source configuration."""
+"""What our harvesters share: keeping each object's failure its own, the
+source's own previous objects (never another source's), withdrawal, carrying
+an unchanged dataset over, warnings on harvest objects, the strategy links
+(Handlungsfeld, project) and organization of a source configuration, and
+writing a dataset."""
 import functools
 import logging
 import uuid

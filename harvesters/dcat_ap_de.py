@@ -49,7 +49,8 @@ FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/l
 
 
 DEFAULTS = {"handlungsfeld": [], "projekt": [], "default_license": None, "timeout": DEFAULT_TIMEOUT,
-            "max_page_mb": DEFAULT_MAX_PAGE_MB, "max_pages": DEFAULT_MAX_PAGES, "rdf_format": None}
+            "max_page_mb": DEFAULT_MAX_PAGE_MB, "max_pages": DEFAULT_MAX_PAGES, "rdf_format": None,
+            "allow_mass_deletion": False, "max_shrink": 0.5}
 
 
 def _check(config):
@@ -64,7 +65,31 @@ def _check(config):
             raise ValueError(f"{key} must be a positive number")
     if config["rdf_format"] is not None and config["rdf_format"] not in FORMATS:
         raise ValueError("rdf_format must be one of " + ", ".join(FORMATS))
+    if not isinstance(config["allow_mass_deletion"], bool):
+        raise ValueError("allow_mass_deletion must be true or false")
+    if not isinstance(config["max_shrink"], (int, float)) or not 0 < config["max_shrink"] < 1:
+        raise ValueError("max_shrink must be a share between 0 and 1, e.g. 0.5")
     return config
+
+
+def _refuse_mass_deletion(source_id, config, count):
+    """GatherFailed when the catalogue lost more than `max_shrink` of what this source harvested before.
+
+    An empty answer, an error page that parses as RDF, a catalogue without
+    datasets: each looks like "every dataset was withdrawn". The operator
+    confirms a real shrink with allow_mass_deletion.
+    """
+    known = len(common.current_objects(source_id))
+    if not known or config["allow_mass_deletion"]:
+        return
+    hint = "If the source really lost them, run it once with \"allow_mass_deletion\": true."
+    if count == 0:
+        raise GatherFailed(f"The catalogue lists no datasets (an empty or unreadable answer?) although this "
+                           f"source harvested {known} before; nothing was deleted. {hint}")
+    if count < known * (1 - config["max_shrink"]):
+        raise GatherFailed(f"The catalogue lists {count} datasets, {known - count} fewer than the {known} "
+                           f"harvested before (more than {config['max_shrink']:.0%} gone); nothing was deleted. "
+                           f"{hint}")
 
 
 SOURCE_CONFIG = SourceConfig(DEFAULTS, _check)
@@ -108,6 +133,7 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
             return []
         try:
             datasets = self._read_all_pages(harvest_job, config)
+            _refuse_mass_deletion(harvest_job.source.id, config, len(datasets))
         except GatherFailed as error:
             self._save_gather_error(f"{error} Nothing was changed in the catalogue.", harvest_job)
             return []

@@ -218,3 +218,34 @@ def test_bad_input_ends_as_a_gather_error_and_keeps_the_catalogue(two_page_catal
 
 
 
+
+
+@pytest.mark.parametrize("case", ["empty body", "HTML error page", "no datasets", "shrunk by two thirds"])
+def test_no_mass_deletion_by_accident_and_an_operator_can_confirm_one(two_page_catalogue, replay_server, case):
+    context, source = make_source(two_page_catalogue, timeout=10)
+    run_job_through_queues(context, source["id"])
+    before = {d["id"]: d["metadata_modified"] for d in harvested(source)}
+    assert len(before) == 3
+    empty_turtle = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+    replay_server.routes["/catalog.ttl"] = {
+        "empty body": Response(b"", content_type="text/turtle"),
+        "HTML error page": Response(b"<html><body><h1>Wartungsarbeiten</h1></body></html>",
+                                    content_type="text/html"),
+        "no datasets": Response(empty_turtle.encode(), content_type="text/turtle"),
+        "shrunk by two thirds": Response(page_linking_to(empty_turtle, two_page_catalogue,
+                                                         replay_server.url("/catalog.ttl?page=2")),
+                                         content_type="text/turtle"),
+    }[case]
+    job = run_job_through_queues(context, source["id"])
+    errors = gather_messages(job["id"])
+    assert any("nothing was deleted" in e and "Nothing was changed in the catalogue" in e for e in errors), errors
+    assert {d["id"]: d["metadata_modified"] for d in harvested(source)} == before
+
+    if case == "shrunk by two thirds":  # the operator confirms the shrink
+        tk.get_action("harvest_source_update")(dict(context), {
+            "id": source["id"], "name": source["name"], "title": source["title"], "url": source["url"],
+            "source_type": source["source_type"], "owner_org": source["owner_org"], "frequency": "MANUAL",
+            "config": json.dumps({"timeout": 10, "allow_mass_deletion": True})})
+        confirmed = run_job_through_queues(context, source["id"])
+        assert confirmed["stats"]["deleted"] == 2
+        assert len(harvested(source)) == 1

@@ -350,6 +350,8 @@ def _remote_contexts(node, found=None):
                     contexts = value if isinstance(value, list) else [value]
                     found.extend(c for c in contexts if isinstance(c, str))
                     stack.extend(c for c in contexts if not isinstance(c, str))
+                elif key == "@import" and isinstance(value, str):  # JSON-LD 1.1: fetched too
+                    found.append(value)
                 else:
                     stack.append(value)
         elif isinstance(item, list):

@@ -89,6 +89,11 @@ def test_reharvest_reindexes_with_current_object_and_deletion_leaves_the_index(
     replay_server.routes["/catalog.ttl"] = Response(
         "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<http://example.com/catalog> a dcat:Catalog .\n",
         content_type="text/turtle")
+    # A catalogue that lost every dataset is refused unless the operator confirms it.
+    tk.get_action("harvest_source_update")(dict(context), {
+        "id": source["id"], "name": source["name"], "title": source["title"], "url": source["url"],
+        "source_type": source["source_type"], "owner_org": source["owner_org"], "frequency": "MANUAL",
+        "config": '{"handlungsfeld": ["umwelt"], "allow_mass_deletion": true}'})
     job = run_job_through_queues(context, source["id"])
     assert job["stats"]["deleted"] == 1
     assert harvested(source)["count"] == 0

@@ -49,22 +49,14 @@ _SHIPPED = []
 
 def redis_connection():
     """The Redis connection the caches use (also for the work lists that keep them warm)."""
-    return _redis()
-
-
-def key(*parts):
-    """A Redis key of ours, namespaced by the site id."""
-    return _key(*parts)
-
-
-def _redis():
     from ckan.lib.redis import connect_to_redis
     if not tk.config.get("ckan.redis.url"):
         raise redis.ConnectionError("ckan.redis.url is not configured")
     return connect_to_redis()
 
 
-def _key(*parts):
+def key(*parts):
+    """A Redis key of ours, namespaced by the site id."""
     return ":".join([tk.config.get("ckan.site_id") or "ckan", "smartcityms", *parts])
 
 
@@ -95,15 +87,15 @@ def revisions(names):
     if not wanted:
         return found
     try:
-        connection = _redis()
-        keys = [_key("revision", n) for n in wanted]
+        connection = redis_connection()
+        keys = [key("revision", n) for n in wanted]
         values = connection.mget(keys)
-        missing = [key for key, value in zip(keys, values) if value is None]
+        missing = [full for full, value in zip(keys, values) if value is None]
         if missing:
             # First use (or after a flush): new tokens; SET NX keeps one a concurrent process set.
             pipeline = connection.pipeline(transaction=False)
-            for key in missing:
-                pipeline.set(key, uuid.uuid4().hex, nx=True)
+            for full in missing:
+                pipeline.set(full, uuid.uuid4().hex, nx=True)
             pipeline.execute()
             values = connection.mget(keys)
         for name, value in zip(wanted, values):
@@ -124,7 +116,7 @@ def bump(name):
     """`name` changed: every key built from its revision is stale, in every process."""
     token = uuid.uuid4().hex
     try:
-        _redis().set(_key("revision", name), token)
+        redis_connection().set(key("revision", name), token)
     except redis.RedisError as error:
         # Without Redis no process can cache anything keyed by it (revisions() says None).
         log.warning("Could not bump cache revision %s: %s", name, error)
@@ -237,23 +229,23 @@ class SharedStore:
     def __init__(self, name):
         self.name = name
 
-    def _full(self, key):
-        return _key(self.name, key)
+    def _full(self, name):
+        return key(self.name, name)
 
     def get_many(self, keys):
         if not keys:
             return []
-        return _redis().mget([self._full(k) for k in keys])
+        return redis_connection().mget([self._full(k) for k in keys])
 
     def set_many(self, mapping):
         if mapping:
-            _redis().mset({self._full(k): v for k, v in mapping.items()})
+            redis_connection().mset({self._full(k): v for k, v in mapping.items()})
 
-    def delete(self, key):
-        _redis().delete(self._full(key))
+    def delete(self, name):
+        redis_connection().delete(self._full(name))
 
     def clear(self):
-        connection = _redis()
+        connection = redis_connection()
         keys = list(connection.scan_iter(match=self._full("*"), count=1000))
         for start in range(0, len(keys), 1000):
             connection.delete(*keys[start:start + 1000])

@@ -206,10 +206,11 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
     @common.object_errors_contained
     def import_stage(self, harvest_object):
         if self._get_object_extra(harvest_object, "status") != "delete" and harvest_object.content:
-            if SOURCE_CONFIG.for_import(self, harvest_object) is None \
-                    or common.refuse_guid_of_another_source(self, harvest_object):
+            config = SOURCE_CONFIG.for_import(self, harvest_object)
+            if config is None or common.refuse_guid_of_another_source(self, harvest_object):
                 return False
-            self._source_id = harvest_object.harvest_source_id
+            # Read by the hooks ckanext-dcat's import calls (_get_existing_dataset, modify_package_dict).
+            self._source_id, self._import_config = harvest_object.harvest_source_id, config
             previous = common.previous_current(harvest_object)
             if previous is not None and _same(previous.content, harvest_object.content) \
                     and common.active_package(previous.package_id):
@@ -235,7 +236,7 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
         return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package.id})
 
     def modify_package_dict(self, package_dict, dcat_dict, harvest_object):
-        config = SOURCE_CONFIG.parse(harvest_object.source.config)  # checked by import_stage
+        config = self._import_config
         warnings = package_dict.pop("__warnings", [])
         if not package_dict.get("handlungsfeld") and config.get("handlungsfeld"):
             package_dict["handlungsfeld"] = config["handlungsfeld"]

@@ -6,8 +6,9 @@ epoch seconds. `vehicles` accepts both and keeps what it cannot read empty,
 with a note per vehicle, instead of failing the snapshot.
 """
 import datetime
-import json
 import zoneinfo
+
+from ckanext.smartcityms.harvesters.stadtwerke.readers import json_document
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
@@ -63,12 +64,7 @@ def _int(value):
 
 def vehicles(raw):
     """(rows, problems) from the `/fahrzeuge` answer."""
-    try:
-        collection = json.loads(raw)
-    except ValueError as error:
-        raise BusradarError(f"the answer is not JSON ({error})")
-    except RecursionError:
-        raise BusradarError("the answer nests JSON too deeply to be read")
+    collection = json_document.parse(raw, BusradarError, "the answer")
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list):
         raise BusradarError("the answer has no 'features' list")

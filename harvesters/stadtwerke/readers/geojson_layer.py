@@ -1,6 +1,6 @@
 """Describing a GeoJSON layer (Park+Ride, Bike+Ride, …): feature count,
 bounding box, the properties the features carry and their geometry types."""
-import json
+from ckanext.smartcityms.harvesters.stadtwerke.readers import json_document
 
 
 class LayerError(ValueError):
@@ -17,12 +17,7 @@ def _positions(coordinates):
 
 
 def describe(raw):
-    try:
-        collection = json.loads(raw)
-    except ValueError as error:
-        raise LayerError(f"the file is not JSON ({error})")
-    except RecursionError:
-        raise LayerError("the file nests JSON too deeply to be read")
+    collection = json_document.parse(raw, LayerError, "the file")
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise LayerError("the file is not a GeoJSON FeatureCollection")
     features = collection.get("features")

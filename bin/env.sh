@@ -34,7 +34,9 @@ scms_site_env() {
     dev)  db=ckan_default; ds=datastore_default; redis_db=0; core=ckan; ini="$SCMS_ROOT/development.ini" ;;
     test) db=ckan_test;    ds=datastore_test;    redis_db=1; core=ckan_test; ini="$SCMS_ROOT/test.ini" ;;
     bench) db=ckan_bench;  ds=datastore_bench;   redis_db=2; core=ckan_bench; ini="$SCMS_ROOT/bench.ini" ;;
-    *) scms_die "unknown site '$site' (dev, test or bench)" ;;
+    # A second CKAN with stock plugins only: the federated consumer the interoperability tests harvest us with.
+    stock) db=ckan_stock;  ds=datastore_stock;   redis_db=3; core=ckan_stock; ini="$SCMS_ROOT/tests/stock_ckan/stock.ini" ;;
+    *) scms_die "unknown site '$site' (dev, test, bench or stock)" ;;
   esac
   local pg="$SCMS_HOST:$SCMS_PG_PORT"
   export CKAN_INI="$ini"

@@ -78,6 +78,15 @@ def _license_uri(value):
             or vocabulary.resolve(LICENSE_ALIASES.get(text, "")))
 
 
+def _compact_geojson(geometry):
+    """As our validator stores it (ckanext-dcat turns a WKT literal into spaced-out GeoJSON)."""
+    try:
+        return json.dumps(json.loads(geometry) if isinstance(geometry, str) else geometry,
+                          separators=(",", ":"))
+    except (TypeError, ValueError):
+        return geometry
+
+
 def complete_parsed_dataset(profile, dataset_dict, dataset_ref):
     warnings = []
     d = dataset_dict
@@ -107,8 +116,9 @@ def complete_parsed_dataset(profile, dataset_dict, dataset_ref):
         if uri.startswith(geocoding.POLITICAL_GEOCODING) and not d.get("political_geocoding_uri"):
             d["political_geocoding_uri"] = uri
         if location.get("geom") and not d.get("spatial"):
-            geometry = location["geom"]
-            d["spatial"] = geometry if isinstance(geometry, str) else json.dumps(geometry)
+            d["spatial"] = location["geom"]
+    if d.get("spatial"):
+        d["spatial"] = _compact_geojson(d["spatial"])
     for value in _objects(profile, dataset_ref, *_dcatde("politicalGeocodingURI")):
         d.setdefault("political_geocoding_uri", str(value))
     extras = {e["key"]: e["value"] for e in d.get("extras", [])}

@@ -17,7 +17,7 @@ Projects are the activities that produced a dataset: prov:wasGeneratedBy.
 import json
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles.base import namespaces as STOCK_NAMESPACES
@@ -27,6 +27,7 @@ from ckanext.dcat.utils import catalog_uri
 from ckanext.smartcityms import cache, strategy
 from ckanext.smartcityms.dcat.parsing import complete_parsed_dataset
 from ckanext.smartcityms.fields import geometry as geo
+from ckanext.smartcityms.fields import iri
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import geocoding, vocabularies
 from ckanext.smartcityms.strategy import themes
@@ -34,7 +35,7 @@ from ckanext.smartcityms.strategy.uris import handlungsfeld_scheme_uri, handlung
 
 # Bump when the profile's output changes: every stored and cached dataset
 # graph (cache.DCAT_GRAPHS, cache.DCAT_TURTLE) is then built anew.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -71,7 +72,7 @@ def output_versions(items):
 
     The dataset version (metadata_modified and the dataset's revision, which
     also changes when a resource is deleted), its URI, the profile's
-    FORMAT_VERSION and the revisions of its organization and of the
+    FORMAT_VERSION and geometry form, and the revisions of its organization and of the
     strategy's reference data (Handlungsfeld and project titles it shows).
     """
     names = ["strategy", *(name for dataset_dict, _ref in items for name in _revision_names(dataset_dict))]
@@ -81,7 +82,7 @@ def output_versions(items):
         dataset, org = _revision_names(dataset_dict)
         parts = (dataset_dict.get("metadata_modified"), found[dataset], found[org], found["strategy"])
         versions.append(None if None in parts or not dataset_dict.get("id")
-                        else "|".join((FORMAT_VERSION, str(dataset_ref), *parts)))
+                        else "|".join((FORMAT_VERSION, geometry_form(), str(dataset_ref), *parts)))
     return versions
 
 
@@ -152,13 +153,24 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
                  if str(d).endswith("/resource/" + resource_dict.get("id", ""))), None)
             if distribution is not None:
                 self._de_distribution(resource_dict, distribution)
+        self._de_safe_terms()
+
+    def _de_safe_terms(self):
+        """Every IRI a valid one, every literal valid XML text, so no value breaks a serialisation."""
+        for triple in list(self.g):
+            safe = tuple(safe_term(term) for term in triple)
+            if safe != triple:
+                self.g.remove(triple)
+                self.g.add(safe)
 
     def _de_identifier_as_literal(self, dataset_dict, dataset_ref):
-        # DCAT-AP: dcterms:identifier is a literal; harvested ones pass through unchanged.
-        values = list(self.g.objects(dataset_ref, DCTERMS.identifier))
+        # DCAT-AP: dcterms:identifier is a literal; ours and harvested ones pass
+        # through unchanged (the stock profile percent-encodes it as an IRI).
+        values = [dataset_dict["identifier"]] if dataset_dict.get("identifier") else [
+            str(value) for value in self.g.objects(dataset_ref, DCTERMS.identifier)]
         self.g.remove((dataset_ref, DCTERMS.identifier, None))
         for value in values:
-            self.g.add((dataset_ref, DCTERMS.identifier, Literal(str(value))))
+            self.g.add((dataset_ref, DCTERMS.identifier, Literal(value)))
 
     def _de_publisher(self, dataset_dict, dataset_ref):
         organization = self._de_organization(dataset_dict.get("owner_org"))
@@ -190,8 +202,8 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
                 {"ignore_auth": True}, {"id": org_id, "include_datasets": False, "include_users": False})
 
     def _de_spatial(self, dataset_dict, dataset_ref):
-        # ckanext-dcat writes the geometry as a literal of locn:geometry; DCAT-AP
-        # 3.0.1 wants a locn:Geometry node, so it is rebuilt here.
+        # Rebuilt from our fields rather than patched: the stock one carries
+        # WKT and GeoJSON literals side by side (DCAT-AP allows one geometry).
         for location in list(self.g.objects(dataset_ref, DCTERMS.spatial)):
             self.g.remove((dataset_ref, DCTERMS.spatial, location))
             self.g.remove((location, None, None))
@@ -208,23 +220,38 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
             self._de_describe_concept(URIRef(level))
 
     def _de_geometry(self, dataset_ref, geojson):
+        """A dct:Location with the geometry, its bounding box and, for points, its centroid.
+
+        The geometry's form is `ckanext.smartcityms.dcat_geometry_form`: a
+        typed literal by default, the form ckanext-dcat's parser and GeoDCAT-AP
+        consumers read; `node` is the locn:Geometry node the DCAT-AP 3 shapes
+        ask for, which those parsers cannot read (see geometry_form()).
+        """
         try:
             geometry = json.loads(geojson)
             wkt = geo.to_wkt(geometry)
+            bbox = geo.bbox_wkt(geometry)
         except (ValueError, KeyError, TypeError):
             return  # stored data are validated; a legacy value is left out of the graph
-        location, node = BNode(), BNode()
+        as_geojson = json.dumps(geometry, separators=(",", ":"))
+        location = BNode()
         self.g.add((dataset_ref, DCTERMS.spatial, location))
         self.g.add((location, RDF.type, DCTERMS.Location))
-        self.g.add((location, LOCN.geometry, node))
-        self.g.add((node, RDF.type, LOCN.Geometry))
-        self.g.add((node, GSP.asWKT, Literal(wkt, datatype=GSP.wktLiteral)))
-        self.g.add((node, GSP.asGeoJSON, Literal(json.dumps(geometry, separators=(",", ":")),
-                                                 datatype=GSP.geoJSONLiteral)))
+        form = geometry_form()
+        if form == "node":
+            node = BNode()
+            self.g.add((location, LOCN.geometry, node))
+            self.g.add((node, RDF.type, LOCN.Geometry))
+            self.g.add((node, GSP.asWKT, Literal(wkt, datatype=GSP.wktLiteral)))
+            self.g.add((node, GSP.asGeoJSON, Literal(as_geojson, datatype=GSP.geoJSONLiteral)))
+        elif form == "geojson":
+            self.g.add((location, LOCN.geometry, Literal(as_geojson, datatype=GSP.geoJSONLiteral)))
+        else:
+            self.g.add((location, LOCN.geometry, Literal(wkt, datatype=GSP.wktLiteral)))
         if geometry["type"] == "Point":
             self.g.add((location, DCAT.centroid, Literal(wkt, datatype=GSP.wktLiteral)))
         else:
-            self.g.add((location, DCAT.bbox, Literal(geo.bbox_wkt(geometry), datatype=GSP.wktLiteral)))
+            self.g.add((location, DCAT.bbox, Literal(bbox, datatype=GSP.wktLiteral)))
 
     def _de_themes_and_subjects(self, dataset_dict, dataset_ref):
         slugs = as_list(dataset_dict.get("handlungsfeld"))
@@ -259,6 +286,9 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
                 self.g.add((contact, VCARD.hasURL, URIRef(dataset_dict["contact_url"])))
 
     def _de_dcatde_properties(self, dataset_dict, dataset_ref):
+        if dataset_dict.get("version"):
+            # DCAT-AP 3 says dcat:version; DCAT-AP 2 parsers (stock euro_dcat_ap_2) read only owl:versionInfo.
+            self.g.set((dataset_ref, OWL.versionInfo, Literal(dataset_dict["version"])))
         for contributor in as_list(dataset_dict.get("contributor_id")):
             self.g.add((dataset_ref, DCATDE.contributorID, URIRef(contributor)))
         if dataset_dict.get("availability"):
@@ -368,6 +398,30 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
         self._de_flatten_geometries(dataset_ref)
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         return complete_parsed_dataset(self, dataset_dict, dataset_ref)
+
+
+def safe_term(term):
+    if isinstance(term, URIRef) and iri.needs_encoding(str(term)):
+        return URIRef(iri.as_iri(str(term)))
+    if isinstance(term, Literal) and iri.NOT_IN_XML.search(str(term)):
+        return Literal(iri.xml_text(str(term)), lang=term.language, datatype=term.datatype)
+    return term
+
+
+GEOMETRY_FORMS = ("wkt", "geojson", "node")
+
+
+def geometry_form():
+    """How locn:geometry is written: `wkt` or `geojson` (a typed literal) or `node`.
+
+    The DCAT-AP 3 shapes (SEMIC and GovData) want a locn:Geometry node;
+    ckanext-dcat's parsers (GovData's and every CKAN harvester) raise on one and
+    read only a typed literal, as do the DCAT-AP.de conventions' examples.
+    Readable output wins by default; shacl.py names the two resulting findings
+    as an accepted deviation.
+    """
+    form = (tk.config.get("ckanext.smartcityms.dcat_geometry_form") or "wkt").strip().lower()
+    return form if form in GEOMETRY_FORMS else "wkt"
 
 
 def concept_labels(uri):

@@ -16,6 +16,14 @@ another folder of the same layout (shacl/, vocab/):
 
 owl:imports are never followed (there is no network, and the GovData import
 files only point at remote copies).
+
+One finding is an accepted deviation, not a violation: a typed geometry
+literal (gsp:wktLiteral, gsp:geoJSONLiteral) as locn:geometry, which both
+shape sets refuse (sh:nodeKind BlankNodeOrIRI, sh:class locn:Geometry) while
+ckanext-dcat's parsers read nothing else (profile.geometry_form(); GovData's
+validator issue DCAT-AP.de-SHACL-Validation#27 discusses the same rule).
+Findings keep it visible with the severity "Accepted"; any other finding on
+locn:geometry stays what the shapes say.
 """
 import importlib.resources
 import logging
@@ -58,6 +66,15 @@ VOCABULARY_FILES = [
     "vocab/eu-authority-tables/semic-dcat-ap_shacl-2017/ADMS_SKOS_v1.00.rdf",
 ]
 NEEDS_VOCABULARIES = {"govdata-3.0"}
+
+
+LOCN_GEOMETRY = rdflib.URIRef("http://www.w3.org/ns/locn#geometry")
+GSP = rdflib.Namespace("http://www.opengis.net/ont/geosparql#")
+GEOMETRY_LITERAL_TYPES = {GSP.wktLiteral, GSP.geoJSONLiteral}
+GEOMETRY_NODE_RULES = {SH.NodeKindConstraintComponent, SH.ClassConstraintComponent}
+ACCEPTED = "Accepted"
+ACCEPTED_NOTE = ("accepted deviation: a typed geometry literal, the form ckanext-dcat's parsers read "
+                 "(ckanext.smartcityms.dcat_geometry_form)")
 
 
 class ShapesMissing(Exception):
@@ -170,15 +187,27 @@ def validate(data_graph, shape_sets=tuple(SHAPE_SETS)):
             data, shacl_graph=shapes(shape_set), inference="none", advanced=True,
             allow_warnings=True, do_owl_imports=False)
         for result in report.subjects(RDF.type, SH.ValidationResult):
+            severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+            message = str(report.value(result, SH.resultMessage) or "")
+            if is_geometry_literal_finding(report, result):
+                severity, message = ACCEPTED, f"{message} ({ACCEPTED_NOTE})"
             findings.append(Finding(
                 shape_set=shape_set,
-                severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                severity=severity,
                 focus=str(report.value(result, SH.focusNode)),
                 path=str(report.value(result, SH.resultPath) or ""),
-                message=str(report.value(result, SH.resultMessage) or ""),
+                message=message,
                 rule=str(report.value(result, SH.sourceShape) or ""),
             ))
     return findings
+
+
+def is_geometry_literal_finding(report, result):
+    """The finding of the one accepted deviation (see the module's text), and only that one."""
+    value = report.value(result, SH.value)
+    return (report.value(result, SH.resultPath) == LOCN_GEOMETRY
+            and report.value(result, SH.sourceConstraintComponent) in GEOMETRY_NODE_RULES
+            and isinstance(value, rdflib.Literal) and value.datatype in GEOMETRY_LITERAL_TYPES)
 
 
 def violations(findings):

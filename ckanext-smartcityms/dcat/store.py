@@ -43,7 +43,12 @@ def fragments(items):
             if stored_version == version:
                 result.append(fragment)
                 continue
-        fragment = build(dataset_dict, dataset_ref)
+        try:
+            fragment = build(dataset_dict, dataset_ref)
+        except Exception:  # one dataset never takes the page down; its editors see why (web.helpers)
+            log.exception("DCAT: dataset %s left out of the catalogue page: it cannot be serialised",
+                          dataset_dict.get("id"))
+            continue
         if version is not None:
             updates[dataset_dict["id"]] = version + SEPARATOR + fragment
         result.append(fragment)

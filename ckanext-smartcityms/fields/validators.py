@@ -16,6 +16,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.smartcityms import strategy
 from ckanext.smartcityms.fields.lists import as_list
+from ckanext.smartcityms.fields import iri
 from ckanext.smartcityms.reference import vocabularies
 
 missing = tk.missing
@@ -23,6 +24,7 @@ Invalid = tk.Invalid
 _ = tk._
 
 MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
+URL_MAX = 4096
 EMAIL_FORBIDDEN = re.compile(r"[@\s<>\"'\\]")  # what no part of an address we accept contains
 EMAIL_MAX = 254  # RFC 5321
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
@@ -156,15 +158,51 @@ def smartcityms_not_empty_list(key, data, errors, context):
 
 
 def smartcityms_http_url(value):
+    """An http(s) URL that can become an IRI in our DCAT output.
+
+    Characters an IRI cannot hold in a path or query ({ } | ^ …) are
+    percent-encoded on output; what cannot become an IRI at all is refused:
+    whitespace, control characters, no or an impossible host or port.
+    """
     if _is_empty(value):
         return value
     if not isinstance(value, str):
         raise Invalid(_("Please provide a valid URL (http:// or https://)"))
     text = value.strip()
+    if len(text) > URL_MAX:
+        raise Invalid(_("The URL is longer than {limit} characters").format(limit=URL_MAX))
+    if any(c.isspace() for c in text) or iri.has_control_characters(text):
+        raise Invalid(_("The URL contains spaces or control characters; please percent-encode them (a space is %20)"))
     parsed = urlparse(text)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in text):
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or not _possible_host(parsed):
         raise Invalid(_("Please provide a valid URL (http:// or https://)"))
     return text
+
+
+def _possible_host(parsed):
+    try:
+        parsed.port  # a port that is not a number raises
+    except ValueError:
+        return False
+    host = parsed.hostname or ""
+    if not host or iri.needs_encoding(host) or "%" in host:
+        return False
+    if parsed.netloc.rsplit("@", 1)[-1].startswith("["):
+        return True  # an IPv6 literal
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return False
+    return True
+
+
+def smartcityms_text(value):
+    """Free text without the control characters that carry nothing readable:
+    PostgreSQL cannot store NUL, XML 1.0 (RDF/XML output) forbids the rest.
+    Tabs and line breaks stay."""
+    if _is_empty(value) or not isinstance(value, str):
+        return value
+    return iri.xml_text(value)
 
 
 def smartcityms_uri_list(value):
@@ -178,7 +216,7 @@ def smartcityms_text_list(value):
     """A list of short texts, stored as a JSON list."""
     if _is_empty(value):
         return value
-    items = [str(item).strip()[:200] for item in _as_list(value)]
+    items = [iri.xml_text(str(item)).strip()[:200] for item in _as_list(value)]
     return json.dumps([item for item in dict.fromkeys(items) if item])
 
 
@@ -191,7 +229,7 @@ def smartcityms_email(value):
     # Length first, then one linear look at each part (a single regular expression
     # with two repeated groups backtracks quadratically on long input).
     local, at, domain = text.partition("@")
-    if (len(text) > EMAIL_MAX or not at or not local or EMAIL_FORBIDDEN.search(local)
+    if (len(text) > EMAIL_MAX or iri.has_control_characters(text) or not at or not local or EMAIL_FORBIDDEN.search(local)
             or EMAIL_FORBIDDEN.search(domain) or "." not in domain.strip(".")
             or domain.startswith(".") or domain.endswith(".") or ".." in domain):
         raise Invalid(_("Please provide a valid email address"))
@@ -380,6 +418,7 @@ VALIDATORS = [
     smartcityms_uri_list,
     smartcityms_text_list,
     smartcityms_email,
+    smartcityms_text,
     smartcityms_iso_date,
     smartcityms_not_before,
     smartcityms_geojson_geometry,

@@ -29,7 +29,9 @@ def smartcityms_projekt_choices(field=None):
 
 def smartcityms_dcat_validation(pkg_dict):
     """DCAT-AP.de validation result for editors: {"ok", "violations", "warnings"},
-    {"unavailable": reason} without shapes (logged), or None for other users."""
+    {"unavailable": reason} without shapes (logged), {"unserialisable": reason}
+    when the dataset cannot be written as RDF (it is then left out of the
+    catalogue pages), or None for other users."""
     from ckanext.smartcityms.dcat import validation as dcat_validation
     from ckanext.smartcityms.dcat import shacl
     try:
@@ -39,6 +41,9 @@ def smartcityms_dcat_validation(pkg_dict):
     except shacl.ShapesMissing as error:
         log.error("DCAT-AP.de validation unavailable: %s", error)
         return {"unavailable": str(error)}
+    except Exception as error:  # the dataset's DCAT output itself fails: the editors must know
+        log.exception("DCAT: dataset %s cannot be serialised", pkg_dict.get("id"))
+        return {"unserialisable": f"{error.__class__.__name__}: {error}"[:300]}
     violations = shacl.violations(findings)
     return {"ok": not violations, "violations": violations,
             "warnings": [f for f in findings if f.severity != "Violation"]}

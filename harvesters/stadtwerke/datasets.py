@@ -92,7 +92,8 @@ def base_dataset(feed, title, notes, frequency, spatial=None):
         "political_geocoding_level_uri": geocoding.MUNICIPALITY_LEVEL,
         "political_geocoding_uri": geocoding.MUNICIPALITY_KEY,
         "frequency": frequency,
-        "url": feed["landing_page"] or feed["url"],
+        # A URL template ({month}) is no page to land on.
+        "url": feed["landing_page"] or (None if "{" in feed["url"] else feed["url"]),
         "identifier": feed["url"],
         "stale_after_hours": feed["stale_after_hours"],
         "tags": [{"name": "Stadtwerke Münster"}] if feed["kind"] in ("gtfs", "realtime") else [],

@@ -22,9 +22,27 @@ def test_urls_and_emails():
     for bad in ("ftp://example.org", "https://", "https://exa mple.org", 42):
         with pytest.raises(Invalid):
             v.smartcityms_http_url(bad)
-    for bad in ("kein", "a@b", "a b@c.de", "x" * 250 + "@b.de"):
+    for bad in ("kein", "a@b", "a b@c.de", "x" * 250 + "@b.de", "a\x00b@c.de", "a@c.de\x07"):
         with pytest.raises(Invalid):
             v.smartcityms_email(bad)
+
+
+def test_urls_that_cannot_become_iris_are_refused_and_the_others_kept():
+    # Braces, pipes and carets are percent-encoded on output (fields.iri): a tile template is a fine URL.
+    for good in ("https://tile.example.org/{z}/{x}/{y}.png", "https://example.org/a?b=c|d^e",
+                 "https://münster.de/straße", "http://[2001:db8::1]:8080/x"):
+        assert v.smartcityms_http_url(good) == good
+    for bad, reason in [("https://example.org/a\x00b", "control"), ("https://example.org/a\u0085b", "control"),
+                        ("https://example.org/a b", "spaces"), ("https://exa{mple}.org/", "valid URL"),
+                        ("https://example.org:port/", "valid URL"), ("https://" + "a" * 70 + ".de/", "valid URL"),
+                        ("https://example.org/" + "x" * 5000, "longer than")]:
+        with pytest.raises(Invalid, match=reason):
+            v.smartcityms_http_url(bad)
+
+
+def test_free_text_loses_only_the_controls_nothing_can_store():
+    assert v.smartcityms_text("Aasee\x00-Monitoring\x07\tpH\r\nWert ‮🚲") == "Aasee-Monitoring\tpH\r\nWert ‮🚲"
+    assert v.smartcityms_text_list(["Temperatur\x00", "Temperatur"]) == '["Temperatur"]'
 
 
 def test_handlungsfelder_and_projects_are_stored_as_slugs():

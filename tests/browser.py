@@ -32,12 +32,12 @@ def free_port():
 class LiveCKAN:
     """`ckan run` for the test configuration, on a free port."""
 
-    def __init__(self, ini):
-        self.port = free_port()
+    def __init__(self, ini, port=None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ckan = str(pathlib.Path(sys.executable).with_name("ckan"))
         self.process = subprocess.Popen(
-            [ckan, "-c", ini, "run", "-H", "127.0.0.1", "-p", str(self.port), "--disable-reloader"],
+            [ckan, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(self.port), "--disable-reloader"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -122,3 +122,24 @@ def dcat_cache(action):
         for dataset_id in bar:
             dcat_store.refresh(dataset_id)
     click.echo(f"{len(ids)} dataset(s) stored")
+
+
+@smartcityms.command("check-links")
+@click.option("--now", is_flag=True, help="Run here and wait, instead of queueing the job for `ckan jobs worker`.")
+@click.option("--rate", type=float, default=None,
+              help="Requests per second (default: ckanext.smartcityms.linkcheck_rate).")
+def check_links(now, rate):
+    """Check the datasets' access and download URLs and compute their metadata quality.
+
+    Queues one background job by default (the demo's job worker runs it);
+    URLs checked within ckanext.smartcityms.linkcheck_max_age_hours are not
+    asked again. Run it from cron, e.g. nightly.
+    """
+    from ckanext.smartcityms.quality import score
+
+    if not now:
+        job = score.enqueue()
+        click.echo(f"Link check and quality job queued ({job.id}); `ckan jobs worker` runs it")
+        return
+    result = score.assess_catalogue(rate)
+    click.echo(f"{result['datasets']} dataset(s) assessed, {result['links_checked']} link(s) checked")

@@ -15,6 +15,7 @@ from ckanext.smartcityms.dcat import catalog as dcat_catalog
 from ckanext.smartcityms.dcat import shacl
 from ckanext.smartcityms.dcat import store as dcat_store
 from ckanext.smartcityms.fields import validators
+from ckanext.smartcityms.quality import actions as quality_actions
 from ckanext.smartcityms.reference import licenses
 from ckanext.smartcityms.search import facets, indexing
 from ckanext.smartcityms.web import helpers
@@ -57,7 +58,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return [cli.smartcityms]
 
     def get_actions(self):
-        return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show}
+        return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions()}
 
     def get_blueprint(self):
         return web.get_blueprints()

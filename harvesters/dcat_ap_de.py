@@ -37,7 +37,7 @@ from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.harvesters import common
 from ckanext.smartcityms.harvesters.cli import HarvestCommands
 from ckanext.smartcityms.harvesters.source_config import SourceConfig
-from ckanext.smartcityms.harvesters.http import FetchError, fetch
+from ckanext.smartcityms.outbound.http import FetchError, fetch
 
 log = logging.getLogger(__name__)
 

@@ -27,11 +27,12 @@ LAYERS = [
     {"plugin"},
     {"cli"},
     {"web"},
+    {"quality"},
     {"dcat", "search", "datastore", "demo"},
     {"fields"},
     {"strategy"},
     {"reference"},
-    {"cache"},
+    {"cache", "outbound"},
 ]
 
 

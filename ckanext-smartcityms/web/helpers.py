@@ -49,6 +49,18 @@ def smartcityms_dcat_validation(pkg_dict):
             "warnings": [f for f in findings if f.severity != "Violation"]}
 
 
+def smartcityms_quality(pkg_dict):
+    """The dataset's metadata quality (MQA indicators) for its editors, or None for other users."""
+    from ckanext.smartcityms.quality import score
+    try:
+        if not tk.h.check_access("package_update", {"id": pkg_dict["id"]}):
+            return None
+        return score.assess(pkg_dict).as_dict()
+    except Exception:  # the quality box must never take the dataset page down
+        log.exception("Quality of dataset %s could not be computed", pkg_dict.get("id"))
+        return None
+
+
 def smartcityms_usage_terms(pkg):
     """Is any distribution under a licence that is not open, and the exact terms given for them."""
     licence = vocabularies.vocabulary("license")
@@ -129,6 +141,7 @@ HELPERS = [
     smartcityms_handlungsfeld_choices,
     smartcityms_projekt_choices,
     smartcityms_dcat_validation,
+    smartcityms_quality,
     smartcityms_usage_terms,
     smartcityms_localized,
     smartcityms_project_status,

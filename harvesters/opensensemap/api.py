@@ -8,7 +8,7 @@ retried with exponential backoff, then reported as a clear error.
 import json
 import time
 
-from ckanext.smartcityms.harvesters.http import FetchError, fetch_response
+from ckanext.smartcityms.outbound.http import FetchError, fetch_response
 
 PUBLIC_API = "https://api.opensensemap.org"
 MAX_RETRY_AFTER = 120  # seconds: a server cannot park a harvest for longer per retry

@@ -27,7 +27,7 @@ from ckanext.smartcityms.datastore import bulk_tables
 from ckanext.smartcityms.datastore import feed_status
 from ckanext.smartcityms.harvesters import common
 from ckanext.smartcityms.harvesters.cli import HarvestCommands
-from ckanext.smartcityms.harvesters import http
+from ckanext.smartcityms.outbound import http
 from ckanext.smartcityms.harvesters.stadtwerke.feeds import SOURCE_CONFIG
 from ckanext.smartcityms.harvesters.stadtwerke.kinds import KINDS
 

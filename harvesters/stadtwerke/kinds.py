@@ -8,7 +8,7 @@ import dataclasses
 import re
 from typing import Callable
 
-from ckanext.smartcityms.harvesters import http
+from ckanext.smartcityms.outbound import http
 from ckanext.smartcityms.harvesters.stadtwerke import datasets, monthly
 from ckanext.smartcityms.harvesters.stadtwerke.readers.busradar import BusradarError
 from ckanext.smartcityms.harvesters.stadtwerke.readers.geojson_layer import LayerError

@@ -7,7 +7,7 @@ earlier run loaded keep what they had and are not downloaded again.
 import datetime
 import json
 
-from ckanext.smartcityms.harvesters import http
+from ckanext.smartcityms.outbound import http
 from ckanext.smartcityms.harvesters.stadtwerke import datasets
 
 UNCHANGED_MONTHS_BEFORE = 1  # the current and the previous month are re-read: late rows arrive

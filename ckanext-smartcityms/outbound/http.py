@@ -1,7 +1,8 @@
-"""The one guarded HTTP client of the harvesters: every outbound request goes through `fetch_response`.
+"""The one guarded HTTP client: every outbound request of the portal (harvesters,
+link checker) goes through `fetch_response`.
 
-A harvest source is configured by an editor and answered by a server we do
-not control, so each request is bounded and checked:
+A harvest source or a resource URL is given by an editor and answered by a
+server we do not control, so each request is bounded and checked:
 
 * only http and https;
 * the target host is resolved and every address it resolves to is judged:
@@ -13,7 +14,8 @@ not control, so each request is bounded and checked:
 * one deadline for the whole request, redirects and body included (a slow
   trickle cannot outlast it), and a size cap enforced while streaming.
 
-Failures raise FetchError with a sentence meant for the harvest job's list.
+Failures raise FetchError with a sentence meant for the harvest job's list
+or the link checker's result.
 """
 import ipaddress
 import socket
@@ -86,8 +88,9 @@ def _remaining(deadline, url):
     return left
 
 
-def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, session=None):
-    """GET `url` whatever its status; the body is read only up to `max_bytes`, all within `timeout` s."""
+def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, session=None, read_body=True):
+    """GET `url` whatever its status; the body is read only up to `max_bytes`, all within `timeout` s
+    (not at all with read_body=False: the status line and headers are the answer)."""
     session = session or requests.Session()
     deadline = time.monotonic() + timeout
     current, hops = url, 0
@@ -104,6 +107,8 @@ def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, sessio
                         raise FetchError(f"{url[:200]} redirected more than {MAX_REDIRECTS} times")
                     current = urljoin(response.url, location)
                     continue
+                if not read_body:
+                    return Fetched(response.status_code, response.reason, response.headers, b"", response.url)
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(f"{current[:200]} is {int(declared):,} bytes, more than the limit of "
@@ -123,6 +128,11 @@ def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, sessio
         raise FetchError(f"{current[:200]} could not be reached: {error.__class__.__name__}")
     except requests.exceptions.RequestException as error:
         raise FetchError(f"{current[:200]}: {error.__class__.__name__}")
+
+
+def probe(url, *, timeout):
+    """The HTTP status `url` answers with after its redirects (GET; the body is not read)."""
+    return fetch_response(url, timeout=timeout, max_bytes=0, read_body=False).status
 
 
 def fetch(url, *, timeout, max_bytes, headers=None, session=None):

@@ -6,7 +6,7 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcityms.harvesters import http
+from ckanext.smartcityms.outbound import http
 from ckanext.smartcityms.harvesters.opensensemap.api import MAX_RETRY_AFTER, OpenSenseMapClient
 from tests.replay import Response
 

@@ -1,0 +1,1 @@
+"""What the portal asks of servers elsewhere: the one guarded HTTP client."""

@@ -1,0 +1,93 @@
+"""A dataset's quality now, and the scores stored for the dashboards.
+
+`assess` judges one dataset from what is known: the link checker's stored
+results and our SHACL check (cached per output version). The catalogue job
+(`assess_catalogue`) checks links and stores one summary per dataset in Redis,
+so the dashboards read scores instead of validating every dataset per request.
+"""
+import datetime
+import json
+import logging
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.smartcityms import cache
+from ckanext.smartcityms.dcat import shacl
+from ckanext.smartcityms.dcat import validation as dcat_validation
+from ckanext.smartcityms.fields.lists import as_list
+from ckanext.smartcityms.quality import indicators, links
+
+log = logging.getLogger(__name__)
+SUMMARIES = "quality"
+PAGE = 500
+
+
+def conformity(dataset):
+    """True/False from our SHACL check of the dataset's DCAT output; None without shapes."""
+    try:
+        findings = dcat_validation.dataset_findings_cached(dataset)
+    except shacl.ShapesMissing:
+        return None
+    except Exception:  # its DCAT output cannot even be written (web.helpers shows why)
+        log.warning("Quality: dataset %s cannot be serialised", dataset.get("id"), exc_info=True)
+        return False
+    return not shacl.violations(findings)
+
+
+def assess(dataset):
+    return indicators.assess(dataset, links.results(links.dataset_urls(dataset)), conformity(dataset))
+
+
+def summary(dataset, assessment):
+    return {
+        "id": dataset["id"], "name": dataset["name"], "title": dataset.get("title") or dataset["name"],
+        "organization": (dataset.get("organization") or {}).get("name"),
+        "handlungsfeld": as_list(dataset.get("handlungsfeld")),
+        "score": assessment.score, "rating": assessment.rating,
+        "unknown": any(i.unknown for i in assessment.indicators),
+        "missing": [{"key": i.key, "label": i.label, "lost": i.points - i.earned, "unknown": i.unknown}
+                    for i in assessment.missing()],
+        "assessed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def store(dataset, assessment):
+    cache.redis_connection().hset(cache.key(SUMMARIES), dataset["id"], json.dumps(summary(dataset, assessment)))
+
+
+def stored(dataset_ids):
+    ids = list(dataset_ids)
+    if not ids:
+        return {}
+    raw = cache.redis_connection().hmget(cache.key(SUMMARIES), ids)
+    return {i: json.loads(r) for i, r in zip(ids, raw) if r is not None}
+
+
+def catalogue_datasets():
+    """Every active public dataset, as package_show gives it, page by page."""
+    start = 0
+    while True:
+        found = tk.get_action("package_search")({"ignore_auth": True}, {
+            "q": "*:*", "fq": "+dataset_type:dataset", "rows": PAGE, "start": start, "sort": "id asc"})
+        yield from found["results"]
+        start += PAGE
+        if start >= found["count"]:
+            return
+
+
+def assess_catalogue(rate=None):
+    """The background job: check the links that are due, then assess and store every dataset."""
+    datasets = asked = 0
+    for dataset in catalogue_datasets():
+        try:
+            asked += links.check_urls(links.dataset_urls(dataset), rate)
+            store(dataset, assess(dataset))
+        except Exception:  # one dataset's failure stays its own
+            log.exception("Quality: assessing dataset %s failed", dataset.get("id"))
+        datasets += 1
+    log.info("Quality: %d datasets assessed, %d links checked", datasets, asked)
+    return {"datasets": datasets, "links_checked": asked}
+
+
+def enqueue():
+    return tk.enqueue_job(assess_catalogue, [], title="Link check and metadata quality", rq_kwargs={"timeout": 6 * 3600})

@@ -18,9 +18,16 @@ SHOWN_PER_GROUP = 10
 
 
 def _datasets():
-    found = tk.get_action("package_search")({}, {
-        "q": "*:*", "fq": "+dataset_type:dataset", "rows": 1000, "fl": "id,name,title,organization,handlungsfeld"})
-    return found["results"]
+    """Every dataset the visitor may see (id, name, title, organization), page by page."""
+    found, start = [], 0
+    while True:
+        page = tk.get_action("package_search")({}, {
+            "q": "*:*", "fq": "+dataset_type:dataset", "rows": 1000, "start": start, "sort": "id asc",
+            "fl": "id,name,title,organization"})
+        found += page["results"]
+        start += 1000
+        if start >= page["count"]:
+            return found
 
 
 def _group(entries):

@@ -1,6 +1,7 @@
 """Validating our datasets' DCAT-AP.de serialisation (CLI and dataset page)."""
 import collections
 import json
+import logging
 
 import rdflib
 from ckanext.dcat.processors import RDFSerializer
@@ -9,6 +10,8 @@ from ckanext.dcat.utils import dataset_uri
 from ckanext.smartcityms import cache
 from ckanext.smartcityms.dcat import shacl
 from ckanext.smartcityms.dcat.profile import output_version
+
+log = logging.getLogger(__name__)
 
 
 def dataset_findings(dataset_dict):
@@ -26,6 +29,19 @@ def dataset_findings_cached(dataset_dict):
         if key:
             cache.VALIDATION.put(key, found)
     return found
+
+
+def findings_or_problem(dataset_dict):
+    """(findings, None), or (None, {"unavailable": reason}) without shapes, or
+    (None, {"unserialisable": reason}) when the dataset cannot be written as RDF."""
+    try:
+        return dataset_findings_cached(dataset_dict), None
+    except shacl.ShapesMissing as error:
+        log.error("DCAT-AP.de validation unavailable: %s", error)
+        return None, {"unavailable": str(error)}
+    except Exception as error:  # the dataset's DCAT output itself fails: the editors must know
+        log.exception("DCAT: dataset %s cannot be serialised", dataset_dict.get("id"))
+        return None, {"unserialisable": f"{error.__class__.__name__}: {error}"[:300]}
 
 
 def summary_by_rule(findings):

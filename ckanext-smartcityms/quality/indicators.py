@@ -133,17 +133,11 @@ def assess(dataset, link_results, conformant):
     add(_i("download_url", "accessibility", 20, "Download-URL angegeben", "Download URL given",
            "Für jede Distribution eine Download-URL angeben.", "Give a download URL for every distribution."),
         _share(resources, lambda r: bool(r.get("download_url"))))
-    with_download = [r for r in resources if r.get("download_url")]
-    downloads = _link_indicator(
+    found.append(_link_indicator(
         _i("download_url_answers", "accessibility", 30, "Download-URL erreichbar", "Download URL accessible",
            "Download-URLs prüfen: mindestens eine antwortet nicht.",
            "Check the download URLs: at least one does not answer."),
-        with_download, lambda r: [r.get("download_url")], link_results)
-    if with_download and len(with_download) < len(resources) and not downloads.unknown:
-        downloads.share *= len(with_download) / len(resources)
-    if not with_download:
-        downloads.share, downloads.unknown = 0.0, False
-    found.append(downloads)
+        resources, lambda r: [r.get("download_url")], link_results))
 
     add(_i("format", "interoperability", 20, "Format", "Format",
            "Für jede Distribution das Format angeben.", "Give the format of every distribution."),

@@ -24,13 +24,9 @@ PAGE = 500
 
 def conformity(dataset):
     """True/False from our SHACL check of the dataset's DCAT output; None without shapes."""
-    try:
-        findings = dcat_validation.dataset_findings_cached(dataset)
-    except shacl.ShapesMissing:
-        return None
-    except Exception:  # its DCAT output cannot even be written (web.helpers shows why)
-        log.warning("Quality: dataset %s cannot be serialised", dataset.get("id"), exc_info=True)
-        return False
+    findings, problem = dcat_validation.findings_or_problem(dataset)
+    if problem:
+        return None if "unavailable" in problem else False
     return not shacl.violations(findings)
 
 
@@ -63,12 +59,15 @@ def stored(dataset_ids):
     return {i: json.loads(r) for i, r in zip(ids, raw) if r is not None}
 
 
-def catalogue_datasets():
-    """Every active public dataset, as package_show gives it, page by page."""
+def catalogue_datasets(context=None, fl=None):
+    """Every dataset the context may see (default: every active public one), page by page;
+    all fields, or only those in `fl` ("id,name,…")."""
     start = 0
     while True:
-        found = tk.get_action("package_search")({"ignore_auth": True}, {
-            "q": "*:*", "fq": "+dataset_type:dataset", "rows": PAGE, "start": start, "sort": "id asc"})
+        query = {"q": "*:*", "fq": "+dataset_type:dataset", "rows": PAGE, "start": start, "sort": "id asc"}
+        if fl:
+            query["fl"] = fl
+        found = tk.get_action("package_search")(dict(context or {"ignore_auth": True}), query)
         yield from found["results"]
         start += PAGE
         if start >= found["count"]:

@@ -34,16 +34,11 @@ def smartcityms_dcat_validation(pkg_dict):
     catalogue pages), or None for other users."""
     from ckanext.smartcityms.dcat import validation as dcat_validation
     from ckanext.smartcityms.dcat import shacl
-    try:
-        if not tk.h.check_access("package_update", {"id": pkg_dict["id"]}):
-            return None
-        findings = dcat_validation.dataset_findings_cached(pkg_dict)
-    except shacl.ShapesMissing as error:
-        log.error("DCAT-AP.de validation unavailable: %s", error)
-        return {"unavailable": str(error)}
-    except Exception as error:  # the dataset's DCAT output itself fails: the editors must know
-        log.exception("DCAT: dataset %s cannot be serialised", pkg_dict.get("id"))
-        return {"unserialisable": f"{error.__class__.__name__}: {error}"[:300]}
+    if not tk.h.check_access("package_update", {"id": pkg_dict["id"]}):
+        return None
+    findings, problem = dcat_validation.findings_or_problem(pkg_dict)
+    if problem:
+        return problem
     violations = shacl.violations(findings)
     return {"ok": not violations, "violations": violations,
             "warnings": [f for f in findings if f.severity != "Violation"]}

@@ -17,19 +17,6 @@ quality = Blueprint("smartcityms_quality", __name__)
 SHOWN_PER_GROUP = 10
 
 
-def _datasets():
-    """Every dataset the visitor may see (id, name, title, organization), page by page."""
-    found, start = [], 0
-    while True:
-        page = tk.get_action("package_search")({}, {
-            "q": "*:*", "fq": "+dataset_type:dataset", "rows": 1000, "start": start, "sort": "id asc",
-            "fl": "id,name,title,organization"})
-        found += page["results"]
-        start += 1000
-        if start >= page["count"]:
-            return found
-
-
 def _group(entries):
     assessed = sorted((e for e in entries if e.get("score") is not None), key=lambda e: (e["score"], e["name"]))
     average = round(statistics.mean(e["score"] for e in assessed)) if assessed else None
@@ -43,7 +30,7 @@ def _group(entries):
 
 @quality.route("/qualitaet")
 def dashboard():
-    datasets = _datasets()
+    datasets = list(score.catalogue_datasets({}, fl="id,name,title,organization"))
     summaries = score.stored(d["id"] for d in datasets)
     entries = [summaries.get(d["id"]) or {"name": d["name"], "title": d.get("title") or d["name"], "score": None}
                for d in datasets]

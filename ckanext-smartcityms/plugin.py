@@ -17,7 +17,7 @@ from ckanext.smartcityms.dcat import store as dcat_store
 from ckanext.smartcityms.fields import validators
 from ckanext.smartcityms.quality import actions as quality_actions
 from ckanext.smartcityms.reference import licenses
-from ckanext.smartcityms.search import facets, indexing
+from ckanext.smartcityms.search import facets, indexing, query, suggestions
 from ckanext.smartcityms.web import helpers
 
 
@@ -58,7 +58,8 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return [cli.smartcityms]
 
     def get_actions(self):
-        return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions()}
+        return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions(),
+                **suggestions.get_actions()}
 
     def get_blueprint(self):
         return web.get_blueprints()
@@ -82,7 +83,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return pkg_dict
 
     def before_dataset_search(self, search_params):
-        return indexing.bbox_filter(search_params)
+        return query.weighted_query(indexing.bbox_filter(search_params))
 
     def after_dataset_search(self, search_results, search_params):
         return facets.name_facet_items(search_results)

@@ -14,7 +14,7 @@ import io
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-from ckanext.datastore.backend.postgres import get_write_engine, identifier
+from ckanext.datastore.backend.postgres import get_write_engine, identifier, literal_string
 
 CHUNK_ROWS = 50_000
 
@@ -61,6 +61,11 @@ def _csv_chunks(names, rows):
         yield buffer.getvalue()
 
 
+def fts_language():
+    """The text search configuration of DataStore full text (ckan.datastore.default_fts_lang)."""
+    return tk.config.get("ckan.datastore.default_fts_lang") or "english"
+
+
 def load(resource_id, columns, rows, primary_key, replace=False):
     """Merge `rows` (dicts or tuples in column order) into the table; returns rows written.
 
@@ -69,8 +74,9 @@ def load(resource_id, columns, rows, primary_key, replace=False):
     names = [name for name, _ in columns]
     words = [name for name, type_ in columns if type_ == "text"]
     # Full text of the words only (ids, names, status, notes): numbers and times are
-    # found with filters. Given here, it spares the DataStore's per-row trigger.
-    full_text = (f"to_tsvector(concat_ws(' ', {', '.join(identifier(n) for n in words)}))"
+    # found with filters. Given here, it spares the DataStore's per-row trigger;
+    # built in the DataStore's language, so that datastore_search's queries meet it.
+    full_text = (f"to_tsvector({literal_string(fts_language())}, concat_ws(' ', {', '.join(identifier(n) for n in words)}))"
                  if words else "NULL::tsvector")
     table = identifier(resource_id)
     column_list = ", ".join(identifier(n) for n in names)

@@ -2,6 +2,7 @@
 
 List fields are stored as JSON strings; Solr gets real lists so that
 `fq=handlungsfeld:<slug>` and facets work (solr/schema-additions.xml). The
+names of its Handlungsfelder and projects are indexed in both languages. The
 centre of a dataset's geometry is indexed as location_lon/location_lat, so
 `ext_bbox=west,south,east,north` (the parameter ckanext-spatial uses) finds
 datasets in an area without a spatial extension.
@@ -27,6 +28,9 @@ def index_lists(pkg_dict):
     themes = as_list(pkg_dict.get("theme")) or strategy_themes.eu_theme_codes(pkg_dict.get("handlungsfeld"))
     if themes:  # EU data themes as their codes (TRAN, ENVI), the facet's values
         pkg_dict["data_theme"] = list(dict.fromkeys(str(t).rstrip("/").rsplit("/", 1)[-1] for t in themes))
+    labels = strategy_labels(pkg_dict)
+    if labels:
+        pkg_dict["strategy_labels"] = labels
     middle = centre(pkg_dict.get("spatial"))
     if middle:
         pkg_dict["location_lon"], pkg_dict["location_lat"] = middle
@@ -40,6 +44,19 @@ def _canonical(field, values):
     if lookup is None:
         return values
     return list(dict.fromkeys((lookup(v) or {}).get("slug", v) for v in values))
+
+
+def strategy_labels(pkg_dict):
+    """German and English names of the dataset's Handlungsfelder and projects,
+    so "Klima" or "Aasee monitoring" find the datasets filed under them."""
+    labels = []
+    for field, lookup in (("handlungsfeld", strategy.handlungsfeld), ("projekt", strategy.projekt)):
+        for slug in pkg_dict.get(field) or ():
+            entry = lookup(slug) or {}
+            title = entry.get("title")
+            if isinstance(title, dict):
+                labels.extend(v for v in title.values() if v)
+    return list(dict.fromkeys(labels))
 
 
 def bbox_filter(search_params):

@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.smartcityms import strategy
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import vocabularies
+from ckanext.smartcityms.search import suggestions
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,15 @@ def smartcityms_home():
     }
 
 
+def smartcityms_did_you_mean(q):
+    """{"text", "count", "url"} of a better spelling of q for the search page, or None."""
+    found = suggestions.did_you_mean({"user": tk.g.user}, q)
+    if not found:
+        return None
+    text, hits = found
+    return {"text": text, "count": hits, "url": tk.h.url_for("dataset.search", q=text)}
+
+
 # Registered with CKAN (ITemplateHelpers) under their own names, as h.<name> in templates.
 HELPERS = [
     smartcityms_vocabulary_choices,
@@ -143,6 +153,7 @@ HELPERS = [
     smartcityms_badges,
     smartcityms_static_title,
     smartcityms_home,
+    smartcityms_did_you_mean,
 ]
 
 

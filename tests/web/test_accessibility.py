@@ -18,7 +18,7 @@ import ckan.plugins.toolkit as tk
 from tests.browser import ROOT, SCREENSHOTS, LiveCKAN, chromium
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-PAGES = ["/", "/dataset/", "/dataset/aasee", "/handlungsfeld/mobilitaet-verkehr", "/projekt/aaseemonitoring",
+PAGES = ["/", "/dataset/", "/dataset/?q=Radferkehr", "/dataset/aasee", "/handlungsfeld/mobilitaet-verkehr", "/projekt/aaseemonitoring",
          "/user/login", "/qualitaet"]
 CHECKER = ROOT / "tests" / "a11y" / "check_pages.mjs"
 

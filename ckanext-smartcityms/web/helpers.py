@@ -7,6 +7,7 @@ from ckanext.smartcityms import strategy
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.search import suggestions
+from ckanext.smartcityms.web import labels
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ HELPERS = [
     smartcityms_static_title,
     smartcityms_home,
     smartcityms_did_you_mean,
+    *labels.HELPERS,
 ]
 
 

@@ -169,10 +169,17 @@ def dataset_for_box(box, config, now):
             f"Spalten createdAt, value ({unit}); Sensor {sensor['type'] or 'unbekannt'}. "
             "Mit from-date und to-date (ISO 8601) wählbar, höchstens 10.000 Zeilen.",
             sensor_id=sensor["id"], phenomenon=sensor.get("phenomenon", {}).get("slug", "")))
-    for title in dict.fromkeys(s["title"] for s in box_sensors):
+    # The API selects by the box's own sensor title ("Temperature", "rel. Luftfeuchte");
+    # people read our German name of the phenomenon, with the title only where two
+    # titles of the box mean the same phenomenon.
+    period_labels = {s["title"]: (s["phenomenon"]["title"]["de"] if "phenomenon" in s else s["title"])
+                     for s in box_sensors}
+    shared = {label for label in period_labels.values() if list(period_labels.values()).count(label) > 1}
+    for title, label in period_labels.items():
+        shown = f"{label} ({title})" if label in shared and label != title else label
         resources.append(_resource(
             f"{api}/boxes/data?boxId={box_id}&phenomenon={quote(title)}&format=csv",
-            f"{title}: Messwerte für einen Zeitraum (CSV)", "CSV",
+            f"{shown}: Messwerte für einen Zeitraum (CSV)", "CSV",
             "Mit from-date und to-date (ISO 8601, höchstens 31 Tage je Abruf) den Zeitraum wählen; "
             "ohne Angabe die letzten zwei Tage."))
     resources.append(_resource(

@@ -11,6 +11,8 @@ SCMS_PG_PORT="${SCMS_PG_PORT:-15432}"
 SCMS_REDIS_PORT="${SCMS_REDIS_PORT:-16379}"
 SCMS_SOLR_PORT="${SCMS_SOLR_PORT:-18983}"
 SCMS_CKAN_PORT="${SCMS_CKAN_PORT:-5000}"
+# the demo's replay server of recorded feeds (ckanext.smartcityms.demo.replay)
+SCMS_REPLAY_PORT="${SCMS_REPLAY_PORT:-18099}"
 SCMS_SOLR_HEAP="${SCMS_SOLR_HEAP:-1g}"
 SCMS_PG_BIN="${SCMS_PG_BIN:-/usr/lib/postgresql/15/bin}"
 

@@ -56,10 +56,53 @@ def harvest(source):
     sys.exit(1 if job.get("gather_error_summary") or stats.get("errored") else 0)
 
 
+# The demo's sources: what they harvest from the replay server (ckanext.smartcityms.demo.replay)
+DEMO_BBOX = [6.0, 50.7, 7.8, 52.1]  # the recorded boxes (Cologne/Bonn) and the one in Münster
+
+
+def demo_sources(replay_url):
+    from ckanext.smartcityms.demo.replay import demo_feeds
+    return [
+        {"name": "opensensemap-demo", "title": "openSenseMap (Aufzeichnung)", "source_type": "opensensemap",
+         "url": replay_url + "/boxes", "owner_org": "sensebox-community",
+         "config": {"api_url": replay_url, "bbox": DEMO_BBOX, "retries": 1, "backoff": 0,
+                    "inactive_after_days": 100000}},
+        {"name": "stadtwerke-demo", "title": "Stadtwerke Münster (Aufzeichnung)", "source_type": "stadtwerke_ms",
+         "url": replay_url + "/", "owner_org": "stadtwerke-muenster",
+         "config": {"feeds": demo_feeds(replay_url), "timeout": 10}},
+    ]
+
+
+@click.command("demo-harvest")
+@click.option("--replay-url", required=True, help="Base URL of the running replay server (bin/portal starts it).")
+@click.option("--wait", type=int, default=300, show_default=True, help="Seconds to wait for the jobs.")
+def demo_harvest(replay_url, wait):
+    """Create the demo's harvest sources and harvest them through the running
+    gather and fetch consumers; wait until the jobs are finished."""
+    from ckanext.smartcityms.harvesters import demo_harvest as demo
+    try:
+        jobs = demo.run(demo_sources(replay_url.rstrip("/")), wait, echo=lambda text: click.echo(text, err=True))
+    except demo.DemoHarvestError as error:
+        click.secho(str(error), fg="red", err=True)
+        sys.exit(1)
+    failed = False
+    for name, job in jobs.items():
+        stats = job.get("stats") or {}
+        click.echo(f"{name}: " + ", ".join(f"{key} {stats.get(key, 0)}"
+                                           for key in ("added", "updated", "not modified", "errored")))
+        for error in job.get("gather_error_summary") or []:
+            failed = True
+            click.secho(f"  gather error: {error['message']}", fg="red", err=True)
+        # ckanext-harvest counts an object with warnings as "errored" although it was imported
+        for error in (job.get("object_error_summary") or [])[:5]:
+            click.echo(f"  {error['error_count']} × {error['message'][:200]}", err=True)
+    sys.exit(1 if failed else 0)
+
+
 def command_group():
     """The core's `smartcityms` group with the harvesting commands added."""
     from ckanext.smartcityms.cli import smartcityms
-    for command in (harvest_consumer, harvest):
+    for command in (harvest_consumer, harvest, demo_harvest):
         smartcityms.add_command(command)
     return smartcityms
 

@@ -9,6 +9,15 @@ writing). Our consumer waits in bounded BLPOP rounds shorter than the socket
 timeout and outlives a Redis restart, then hands each message to
 ckanext-harvest's own callbacks, so gather/fetch/import behave exactly as
 upstream intends.
+
+One thing ours adds: a fetch message only runs if it can *claim* its object
+(WAITING -> FETCH in one UPDATE). ckanext-harvest's `harvest_jobs_run` (the
+ticker, every minute) re-sends every WAITING object it does not find in the
+Redis list, which includes objects a gather has saved but not yet queued and
+objects a consumer has popped but not yet started; its fetch callback never
+looks at the object's state, so such an object was fetched and imported
+twice, and a second dataset "<name>-2" appeared. The second message is now
+dropped with a log line.
 """
 import datetime
 import json
@@ -16,6 +25,7 @@ import logging
 import time
 
 import redis
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckanext.harvest import queue as harvest_queue
@@ -93,6 +103,32 @@ def record_failure(stage, body, error):
         model.Session.rollback()
 
 
+def claimed(body):
+    """True if this fetch message may run: its object was WAITING and is now
+    ours, or the message is not one we can judge (the callback reports it)."""
+    from ckan import model
+    try:
+        object_id = json.loads(body)["harvest_object_id"]
+    except (ValueError, KeyError, TypeError):
+        return True
+    try:
+        result = model.Session.execute(sa.text(
+            "UPDATE harvest_object SET state = 'FETCH' WHERE id = :id AND state = 'WAITING'"), {"id": object_id})
+        model.Session.commit()
+        if result.rowcount == 1:
+            return True
+        state = model.Session.execute(sa.text("SELECT state FROM harvest_object WHERE id = :id"),
+                                      {"id": object_id}).scalar()
+        model.Session.commit()
+    except sa.exc.SQLAlchemyError:
+        model.Session.rollback()
+        return True  # the callback meets the same database and reports it
+    if state is None:
+        return True
+    log.info("Harvest object %s is already %s: its second fetch message is dropped", object_id, state)
+    return False
+
+
 def run(stage, max_messages=None):
     """Consume `stage` ("gather" or "fetch") messages until stopped (or `max_messages`)."""
     _routing_key, queue_name, callback, _stock = STAGES[stage]
@@ -101,7 +137,10 @@ def run(stage, max_messages=None):
     handled = 0
     for method, header, body in consumer.consume(queue=queue_name()):
         try:
-            callback(consumer, method, header, body)
+            if stage == "fetch" and not claimed(body):
+                consumer.basic_ack(method.delivery_tag)
+            else:
+                callback(consumer, method, header, body)
         except Exception as error:  # noqa: BLE001  (one message never ends the consumer)
             log.exception("Harvest %s message %r failed; the consumer goes on", stage, body[:200])
             record_failure(stage, body, error)

@@ -156,6 +156,21 @@ class StadtwerkeHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlugi
         for table in tables:
             resource_id = ids[table.role]
             bulk_tables.ensure_table(context, resource_id, table.columns, table.primary_key, table.indexes)
+            _ensure_table_views(context, resource_id)
             if table.rows or table.replace:
                 bulk_tables.load(resource_id, table.columns, table.rows, table.primary_key,
                                       replace=table.replace)
+
+
+def _ensure_table_views(context, resource_id):
+    """The site's default views of a DataStore table (the table preview), once.
+
+    package_create makes a resource's default views without those that need
+    the DataStore (create_datastore_views defaults to false), and the table
+    comes after the dataset; so the views come here, when none exist yet.
+    """
+    if tk.get_action("resource_view_list")(dict(context), {"id": resource_id}):
+        return
+    resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    tk.get_action("resource_create_default_resource_views")(dict(context), {
+        "resource": resource, "create_datastore_views": True})

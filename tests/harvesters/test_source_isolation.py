@@ -166,3 +166,34 @@ def test_two_fetch_consumers_in_parallel_neither_duplicate_nor_lose_objects(repl
     assert len(current) == objects == len({guid for guid, _ in current}) == len({pid for _, pid in current})
     datasets = model.Session.query(model.Package).filter_by(state="active", type="dataset").all()
     assert len(datasets) == objects and len({d.name for d in datasets}) == objects
+
+
+def test_an_object_sent_twice_to_the_fetch_queue_is_imported_once(replay_server):
+    """ckanext-harvest's harvest_jobs_run (the ticker) re-sends WAITING objects it
+    does not see in Redis, also ones that are queued or being started; each was
+    imported twice ("<name>-2"). Here every object is sent a second time."""
+    from ckanext.harvest import queue as harvest_queue
+    from ckanext.smartcityms.harvesters import queue_consumers
+    boxes = json.loads(shared_file("fixtures/opensensemap/boxes_GET_all_real_response_subset_2024-05.json")
+                       .read_text("utf-8"))[:4]
+    replay_server.routes["/boxes"] = Response(json.dumps(boxes), content_type="application/json")
+    context = {"user": factories.Sysadmin()["name"]}
+    source = osem_source(replay_server, factories.Sysadmin(), factories.Organization(), "doppelt",
+                         bbox=[5.0, 49.0, 9.0, 53.0], inactive_after_days=100000)
+    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})
+    tk.get_action("harvest_send_job_to_gather_queue")(dict(context), {"id": job["id"]})
+    assert queue_consumers.run("gather", max_messages=1) == 1
+    ids = [o.id for o in model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"])]
+    assert len(ids) == 4
+    # A second message for each, as harvest_jobs_run's resubmit_objects() sends one for an
+    # object popped from Redis but not yet started.
+    publisher = harvest_queue.get_fetch_publisher()
+    for object_id in ids:
+        publisher.send({"harvest_object_id": object_id})
+    publisher.close()
+    assert queue_consumers.run("fetch", max_messages=8) == 8
+    tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source["id"]})
+    names = [d.name for d in model.Session.query(model.Package).filter_by(state="active", type="dataset")]
+    assert len(names) == 4 and not any(n.endswith("-2") for n in names), names
+    finished = tk.get_action("harvest_job_show")(dict(context), {"id": job["id"]})
+    assert finished["stats"]["added"] == 4 and finished["status"] == "Finished"

@@ -1,5 +1,7 @@
 """Shared pieces of the benchmarks: loading CKAN for a config file and simple statistics."""
 import statistics
+import time
+import urllib.request
 
 
 def load_ckan(ini_path):
@@ -46,3 +48,15 @@ def use_repository_tests():
                                                   submodule_search_locations=[str(root / "tests")])
     sys.modules["tests"] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(sys.modules["tests"])
+
+
+def timed_get(url):
+    """Milliseconds of one GET of `url` (body read); anything but 200 is an error."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+        status = response.status
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}")
+    return elapsed

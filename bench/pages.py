@@ -15,10 +15,8 @@ p95 per page and the ratio ours/stock.
 """
 import argparse
 import pathlib
-import time
-import urllib.request
 
-from common import describe, load_ckan, use_repository_tests
+from common import describe, load_ckan, timed_get, use_repository_tests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -29,17 +27,6 @@ PAGES = [  # (name, ours, stock)
     ("Handlungsfeld", "/handlungsfeld/mobilitaet-verkehr", "/dataset/?handlungsfeld=mobilitaet-verkehr"),
     ("project", "/projekt/sensebox", "/dataset/?projekt=sensebox"),
 ]
-
-
-def timed_get(url):
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:
-        response.read()
-        status = response.status
-    elapsed = (time.perf_counter() - started) * 1000
-    if status != 200:
-        raise RuntimeError(f"{url} answered {status}")
-    return elapsed
 
 
 def main():

@@ -20,13 +20,14 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 
-from common import describe, load_ckan, use_repository_tests
+from common import describe, load_ckan, timed_get, use_repository_tests
+
+from ckanext.smartcityms.search.query import CKAN_QUERY_FIELDS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "tests" / "search" / "relevance.tsv"
-ENGLISH = {"defType": "dismax", "qf": "name^4 title^4 tags^2 groups^2 text"}
+ENGLISH = {"defType": "dismax", "qf": CKAN_QUERY_FIELDS}  # CKAN's stock free-text query
 
 
 def queries():
@@ -36,15 +37,6 @@ def queries():
             page, query, *_ = line.split("\t")
             rows.append((page, query))
     return rows
-
-
-def timed_get(url):
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{url} answered {response.status}")
-    return (time.perf_counter() - started) * 1000
 
 
 def main():

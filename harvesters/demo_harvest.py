@@ -22,47 +22,47 @@ def _context():
     return {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
 
 
-def ensure_source(spec):
+def ensure_source(context, spec):
     """The harvest source of `spec`, created or updated to match it."""
-    owner = tk.get_action("organization_show")(_context(), {"id": spec["owner_org"]})
+    owner = tk.get_action("organization_show")(dict(context), {"id": spec["owner_org"]})
     wanted = {**spec, "owner_org": owner["id"], "frequency": "MANUAL", "config": json.dumps(spec["config"])}
     try:
-        existing = tk.get_action("harvest_source_show")(_context(), {"id": spec["name"]})
+        existing = tk.get_action("harvest_source_show")(dict(context), {"id": spec["name"]})
     except tk.ObjectNotFound:
-        return tk.get_action("harvest_source_create")(_context(), wanted)
+        return tk.get_action("harvest_source_create")(dict(context), wanted)
     if (existing.get("url"), existing.get("config")) != (wanted["url"], wanted["config"]):
-        return tk.get_action("harvest_source_update")(_context(), {**wanted, "id": existing["id"]})
+        return tk.get_action("harvest_source_update")(dict(context), {**wanted, "id": existing["id"]})
     return existing
 
 
-def _last_job(source_id):
-    jobs = tk.get_action("harvest_job_list")(_context(), {"source_id": source_id})
-    return max(jobs, key=lambda j: j["created"]) if jobs else None
-
-
-def start_job(source):
-    job = _last_job(source["id"])
-    if job and job["status"] in ("New", "Running"):
-        return job
-    return tk.get_action("harvest_job_create")(_context(), {"source_id": source["id"], "run": True})
+def start_job(context, source):
+    """The source's waiting or running job, or a new one sent to the gather queue."""
+    jobs = tk.get_action("harvest_job_list")(dict(context), {"source_id": source["id"]})
+    last = max(jobs, key=lambda j: j["created"]) if jobs else None
+    if last and last["status"] in ("New", "Running"):
+        return last
+    return tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"], "run": True})
 
 
 def run(specs, wait_seconds, echo=print):
     """Harvest every source of `specs`; returns {name: finished job}."""
+    context = _context()
     try:
-        sources = {spec["name"]: ensure_source(spec) for spec in specs}
+        sources = {spec["name"]: ensure_source(context, spec) for spec in specs}
     except tk.ObjectNotFound as error:
         raise DemoHarvestError(f"the demo organizations are missing ({error}); run `ckan smartcityms demo-content` first")
     except tk.ValidationError as error:
         raise DemoHarvestError(f"a demo source was refused: {error.error_summary}")
-    started = {name: start_job(source)["id"] for name, source in sources.items()}
+    started = {name: start_job(context, source)["id"] for name, source in sources.items()}
     echo("harvesting " + ", ".join(sources) + " through the gather and fetch consumers …")
     deadline = time.monotonic() + wait_seconds
     finished = {}
     while time.monotonic() < deadline:
-        tk.get_action("harvest_jobs_run")(_context(), {})
         for name, job_id in started.items():
-            job = tk.get_action("harvest_job_show")(_context(), {"id": job_id})
+            if name in finished:
+                continue
+            tk.get_action("harvest_jobs_run")(dict(context), {"source_id": sources[name]["id"]})
+            job = tk.get_action("harvest_job_show")(dict(context), {"id": job_id})
             if job["status"] == "Finished":
                 finished[name] = job
         if len(finished) == len(started):

@@ -11,7 +11,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcityms import cache
-from ckanext.smartcityms.web.helpers import page_language
+from ckanext.smartcityms.web.language import page_language
 from ckanext.smartcityms.web.theme import page_text
 
 developer = Blueprint("smartcityms_developer", __name__)

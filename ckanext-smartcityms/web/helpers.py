@@ -8,6 +8,7 @@ from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.search import suggestions
 from ckanext.smartcityms.web import labels
+from ckanext.smartcityms.web.language import smartcityms_localized
 
 log = logging.getLogger(__name__)
 
@@ -74,17 +75,6 @@ def smartcityms_usage_terms(pkg):
 PROJECT_STATUS = {"besteht": {"de": "besteht", "en": "running"},
                   "in Arbeit": {"de": "in Arbeit", "en": "in progress"},
                   "im Gespräch": {"de": "im Gespräch", "en": "under discussion"}}
-
-
-def page_language():
-    return tk.h.lang() or tk.config.get("ckan.locale_default", "de")
-
-
-def smartcityms_localized(texts):
-    """The text of a {de: …, en: …} dict in the page's language (German if missing)."""
-    if not isinstance(texts, dict):
-        return texts
-    return texts.get(page_language()) or texts.get("de") or next(iter(texts.values()), "")
 
 
 def smartcityms_project_status(status):
@@ -155,9 +145,8 @@ HELPERS = [
     smartcityms_static_title,
     smartcityms_home,
     smartcityms_did_you_mean,
-    *labels.HELPERS,
 ]
 
 
 def get_helpers():
-    return {helper.__name__: helper for helper in HELPERS}
+    return {helper.__name__: helper for helper in [*HELPERS, *labels.HELPERS]}

@@ -8,6 +8,7 @@ from ckanext.smartcityms.fields.geometry import bounds
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import geocoding
 from ckanext.smartcityms.reference.phenomena import phenomenon
+from ckanext.smartcityms.web.language import page_language, smartcityms_localized as localized
 
 # Länder by their key in the official municipality key (AGS), which DCAT-AP.de's
 # political geocoding URIs end in (…/stateKey/05).
@@ -34,17 +35,6 @@ VIEW_TITLES = {"Last 48 hours": "Last 48 hours", "Letzte 48 Stunden": "Last 48 h
                "Location": "Location", "Standort": "Location"}
 
 
-def _lang():
-    try:
-        return tk.h.lang() or "de"
-    except (RuntimeError, TypeError, AttributeError):
-        return "de"
-
-
-def _in(texts):
-    return texts.get(_lang()) or texts["de"]
-
-
 def smartcityms_area(uri):
     """A political geocoding URI as a name ("Nordrhein-Westfalen", "Münster") or,
     for a key we have no name for, its kind and number."""
@@ -56,19 +46,19 @@ def smartcityms_area(uri):
     if kind == "stateKey" and key in STATE_NAMES:
         return STATE_NAMES[key]
     if kind in KEY_KINDS and text.startswith(geocoding.POLITICAL_GEOCODING):
-        return f"{_in(KEY_KINDS[kind])} {key}"
+        return f"{localized(KEY_KINDS[kind])} {key}"
     return text
 
 
 def _degrees(value, positive, negative):
     number = f"{abs(value):.5f}"
-    if _lang() == "de":
+    if page_language() == "de":
         number = number.replace(".", ",")
     return f"{number}° {positive if value >= 0 else negative}"
 
 
 def _position(lon, lat):
-    east, west = ("O", "W") if _lang() == "de" else ("E", "W")
+    east, west = ("O", "W") if page_language() == "de" else ("E", "W")
     return f"{_degrees(lat, 'N', 'S')}, {_degrees(lon, east, west)}"
 
 
@@ -77,7 +67,7 @@ def smartcityms_geometry_summary(value):
     kind and its extent; None if it cannot be read."""
     try:
         geometry = json.loads(value) if isinstance(value, str) else value
-        kind = _in(GEOMETRY_KINDS[geometry["type"]])
+        kind = localized(GEOMETRY_KINDS[geometry["type"]])
         west, south, east, north = (float(v) for v in bounds(geometry))
     except (ValueError, TypeError, KeyError, IndexError, RecursionError, AttributeError):
         return None
@@ -94,7 +84,7 @@ def smartcityms_list_items(field_name, value):
         entry = str(entry)
         if field_name == "phenomena":
             known = phenomenon(entry)
-            text = _in(known["title"]) if known else entry
+            text = localized(known["title"]) if known else entry
             items.append({"text": text, "url": tk.h.url_for("dataset.search", phenomena=entry)})
         elif entry.startswith(("http://", "https://")):
             items.append({"text": entry, "url": entry})

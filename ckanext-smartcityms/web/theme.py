@@ -17,7 +17,7 @@ from ckan.lib.search import SearchError
 from ckan.views import feed as ckan_feed
 
 from ckanext.smartcityms import strategy
-from ckanext.smartcityms.web.helpers import page_language, smartcityms_localized as localized
+from ckanext.smartcityms.web.language import page_language, smartcityms_localized as localized
 
 theme = Blueprint("smartcityms_theme", __name__)
 ROWS = 20

@@ -123,22 +123,29 @@ def test_an_object_that_breaks_unexpectedly_is_its_own_error_and_the_consumer_go
     assert any(m.startswith("kaputt: the import failed unexpectedly (JSONDecodeError") for m in object_errors(job))
 
 
+def gathered_job(replay_server, name, boxes=None):
+    """A job of a new openSenseMap source over the recorded boxes (the first
+    `boxes` of them), gathered by our consumer: its objects wait in the fetch queue."""
+    from ckanext.smartcityms.harvesters import queue_consumers
+    recorded = json.loads(shared_file("fixtures/opensensemap/boxes_GET_all_real_response_subset_2024-05.json")
+                          .read_text("utf-8"))[:boxes]
+    replay_server.routes["/boxes"] = Response(json.dumps(recorded), content_type="application/json")
+    context = {"user": factories.Sysadmin()["name"]}
+    source = osem_source(replay_server, factories.Sysadmin(), factories.Organization(), name,
+                         bbox=[5.0, 49.0, 9.0, 53.0], inactive_after_days=100000)
+    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})
+    tk.get_action("harvest_send_job_to_gather_queue")(dict(context), {"id": job["id"]})
+    assert queue_consumers.run("gather", max_messages=1) == 1
+    return context, source, job
+
+
 def test_two_fetch_consumers_in_parallel_neither_duplicate_nor_lose_objects(replay_server):
     """Two `ckan smartcityms harvest-consumer fetch` processes share one job's objects."""
     import pathlib
     import subprocess
     import sys
     import time
-    from ckanext.smartcityms.harvesters import queue_consumers
-    boxes = json.loads(shared_file("fixtures/opensensemap/boxes_GET_all_real_response_subset_2024-05.json")
-                       .read_text("utf-8"))
-    replay_server.routes["/boxes"] = Response(json.dumps(boxes), content_type="application/json")
-    context = {"user": factories.Sysadmin()["name"]}
-    source = osem_source(replay_server, factories.Sysadmin(), factories.Organization(), "sensoren",
-                         bbox=[5.0, 49.0, 9.0, 53.0], inactive_after_days=100000)
-    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})
-    tk.get_action("harvest_send_job_to_gather_queue")(dict(context), {"id": job["id"]})
-    assert queue_consumers.run("gather", max_messages=1) == 1
+    context, source, job = gathered_job(replay_server, "sensoren")
     objects = model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"]).count()
     assert objects >= 10
 
@@ -174,15 +181,7 @@ def test_an_object_sent_twice_to_the_fetch_queue_is_imported_once(replay_server)
     imported twice ("<name>-2"). Here every object is sent a second time."""
     from ckanext.harvest import queue as harvest_queue
     from ckanext.smartcityms.harvesters import queue_consumers
-    boxes = json.loads(shared_file("fixtures/opensensemap/boxes_GET_all_real_response_subset_2024-05.json")
-                       .read_text("utf-8"))[:4]
-    replay_server.routes["/boxes"] = Response(json.dumps(boxes), content_type="application/json")
-    context = {"user": factories.Sysadmin()["name"]}
-    source = osem_source(replay_server, factories.Sysadmin(), factories.Organization(), "doppelt",
-                         bbox=[5.0, 49.0, 9.0, 53.0], inactive_after_days=100000)
-    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})
-    tk.get_action("harvest_send_job_to_gather_queue")(dict(context), {"id": job["id"]})
-    assert queue_consumers.run("gather", max_messages=1) == 1
+    context, source, job = gathered_job(replay_server, "doppelt", boxes=4)
     ids = [o.id for o in model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"])]
     assert len(ids) == 4
     # A second message for each, as harvest_jobs_run's resubmit_objects() sends one for an

@@ -130,6 +130,17 @@ def smartcityms_did_you_mean(q):
     return {"text": text, "count": hits, "url": tk.h.url_for("dataset.search", q=text)}
 
 
+def smartcityms_pager(page, **kwargs):
+    """CKAN's pager with names for its previous/next links: CKAN draws them as
+    bare icons, which screen readers cannot name (axe: link-name, serious)."""
+    from dominate import tags
+
+    def symbol(icon, name):
+        return tags.span(tags.i(cls=f"fa-solid {icon}", aria_hidden="true"), tags.span(name, cls="visually-hidden"))
+    return page.pager(symbol_previous=symbol("fa-chevron-left", tk._("Previous page")),
+                      symbol_next=symbol("fa-chevron-right", tk._("Next page")), **kwargs)
+
+
 # Registered with CKAN (ITemplateHelpers) under their own names, as h.<name> in templates.
 HELPERS = [
     smartcityms_vocabulary_choices,
@@ -145,6 +156,7 @@ HELPERS = [
     smartcityms_static_title,
     smartcityms_home,
     smartcityms_did_you_mean,
+    smartcityms_pager,
 ]
 
 

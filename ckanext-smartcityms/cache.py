@@ -15,7 +15,9 @@ misses every older key. Revisions in use:
 * `strategy`: the Handlungsfelder and projects (titles, aliases, retirement);
 * `organization:<id>`: one organization (title, publisher type, homepage, e-mail);
 * `dataset:<id>`: one dataset, for the changes that leave its
-  metadata_modified as it was (CKAN's resource_delete does).
+  metadata_modified as it was (CKAN's resource_delete does);
+* `table:<resource id>`: the rows of one DataStore table (our bulk loads and
+  the datastore_* actions write rows without touching the dataset).
 
 Changes made through CKAN's actions are bumped twice: at the plugin hook
 and again once the session has committed, so that a process reading in
@@ -145,6 +147,10 @@ def dataset_revision_name(dataset_id):
     return f"dataset:{dataset_id}"
 
 
+def table_revision_name(resource_id):
+    return f"table:{resource_id}"
+
+
 def strategy_changed():
     bump("strategy")
 
@@ -155,6 +161,10 @@ def organization_changed(org_id):
 
 def dataset_changed(dataset_id):
     bump_after_commit(dataset_revision_name(dataset_id))
+
+
+def table_changed(resource_id):
+    bump(table_revision_name(resource_id))
 
 
 # ------------------------------------------------------------- process caches

@@ -10,10 +10,13 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.smartcityms import cache, cli, web
+from ckanext.smartcityms.datastore import changes as datastore_changes
 from ckanext.smartcityms.datastore import feed_status
 from ckanext.smartcityms.dcat import catalog as dcat_catalog
 from ckanext.smartcityms.dcat import shacl
 from ckanext.smartcityms.dcat import store as dcat_store
+from ckanext.smartcityms.downloads import actions as download_actions
+from ckanext.smartcityms.downloads import catalogue_dump
 from ckanext.smartcityms.fields import validators
 from ckanext.smartcityms.quality import actions as quality_actions
 from ckanext.smartcityms.reference import licenses
@@ -59,7 +62,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_actions(self):
         return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions(),
-                **suggestions.get_actions()}
+                **suggestions.get_actions(), **download_actions.get_actions(), **datastore_changes.get_actions()}
 
     def get_blueprint(self):
         return web.get_blueprints()
@@ -103,11 +106,13 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         if pkg_dict.get("id"):
             cache.dataset_changed(pkg_dict["id"])
         dcat_store.forget(pkg_dict.get("id"))
+        catalogue_dump.schedule_rebuild()
 
     def _dataset_changed(self, dataset_id):
         if dataset_id:
             cache.dataset_changed(dataset_id)
             dcat_store.schedule_refresh(dataset_id)
+            catalogue_dump.schedule_rebuild()
 
     # IOrganizationController (IPackageController has hooks of the same
     # names; they get a Package, which is not an organization).
@@ -115,6 +120,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     def edit(self, entity):
         if getattr(entity, "is_organization", False):
             cache.organization_changed(entity.id)
+            catalogue_dump.schedule_rebuild()  # the publisher of its datasets
 
     def delete(self, entity):
         if getattr(entity, "is_organization", False):

@@ -27,7 +27,7 @@ LAYERS = [
     {"plugin"},
     {"cli"},
     {"web"},
-    {"quality"},
+    {"quality", "downloads"},
     {"dcat", "search", "datastore", "demo"},
     {"fields"},
     {"strategy"},

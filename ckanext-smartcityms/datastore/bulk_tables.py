@@ -16,6 +16,8 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckanext.datastore.backend.postgres import get_write_engine, identifier, literal_string
 
+from ckanext.smartcityms import cache
+
 CHUNK_ROWS = 50_000
 
 
@@ -103,6 +105,8 @@ def load(resource_id, columns, rows, primary_key, replace=False):
         # The DataStore caches row counts for datastore_search's `total`; it is stale now.
         cursor.execute("DELETE FROM _table_stats WHERE resource_id = %s", (resource_id,))
         connection.commit()
+        if written or replace:
+            cache.table_changed(resource_id)  # archives holding the table are out of date
         return written
     except Exception:
         connection.rollback()

@@ -34,7 +34,13 @@ def build(dataset_dict, dataset_ref):
 
 
 def fragments(items):
-    """Turtle for each (dataset_dict, dataset_ref), built and stored where missing or stale."""
+    """Turtle for each (dataset_dict, dataset_ref), built and stored where missing or stale;
+    a dataset that cannot be serialised is left out."""
+    return [fragment for fragment in aligned_fragments(items) if fragment is not None]
+
+
+def aligned_fragments(items):
+    """Like fragments(), one entry per item: None where the dataset cannot be serialised."""
     stored = cache.DCAT_TURTLE.get_many([d["id"] for d, _ref in items])
     result, updates = [], {}
     for (dataset_dict, dataset_ref), raw, version in zip(items, stored, output_versions(items)):
@@ -48,6 +54,7 @@ def fragments(items):
         except Exception:  # one dataset never takes the page down; its editors see why (web.helpers)
             log.exception("DCAT: dataset %s left out of the catalogue page: it cannot be serialised",
                           dataset_dict.get("id"))
+            result.append(None)
             continue
         if version is not None:
             updates[dataset_dict["id"]] = version + SEPARATOR + fragment

@@ -34,6 +34,10 @@ class FetchError(Exception):
     """A download failed; the message is meant for the harvest job's error list."""
 
 
+class TooLarge(FetchError):
+    """The body is larger than the caller's size cap."""
+
+
 class Fetched:
     def __init__(self, status, reason, headers, body, url):
         self.status, self.reason, self.headers, self.body, self.url = status, reason, headers, body, url
@@ -88,9 +92,13 @@ def _remaining(deadline, url):
     return left
 
 
-def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, session=None, read_body=True):
+def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, session=None, read_body=True,
+                   sink=None):
     """GET `url` whatever its status; the body is read only up to `max_bytes`, all within `timeout` s
-    (not at all with read_body=False: the status line and headers are the answer)."""
+    (not at all with read_body=False: the status line and headers are the answer).
+
+    With `sink` (a writable binary file), the body is written there as it arrives
+    instead of being kept in memory; the answer's body is then empty."""
     session = session or requests.Session()
     deadline = time.monotonic() + timeout
     current, hops = url, 0
@@ -111,14 +119,17 @@ def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, sessio
                     return Fetched(response.status_code, response.reason, response.headers, b"", response.url)
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
-                    raise FetchError(f"{current[:200]} is {int(declared):,} bytes, more than the limit of "
+                    raise TooLarge(f"{current[:200]} is {int(declared):,} bytes, more than the limit of "
                                      f"{max_bytes:,}")
                 chunks, size = [], 0
                 for chunk in response.iter_content(chunk_size=CHUNK):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise FetchError(f"{current[:200]} is larger than the limit of {max_bytes:,} bytes")
-                    chunks.append(chunk)
+                        raise TooLarge(f"{current[:200]} is larger than the limit of {max_bytes:,} bytes")
+                    if sink is not None:
+                        sink.write(chunk)
+                    else:
+                        chunks.append(chunk)
                     _remaining(deadline, current)
                 return Fetched(response.status_code, response.reason, response.headers, b"".join(chunks),
                                response.url)

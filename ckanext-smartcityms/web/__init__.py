@@ -1,12 +1,13 @@
 """What the portal shows in the browser: blueprints (pages, vocabulary, admin, feed
-GeoJSON, quality dashboard, developer page and OpenAPI description), template helpers and resource views."""
+GeoJSON, quality dashboard, developer page and OpenAPI description, bulk downloads), template helpers and resource views."""
 
 
 def get_blueprints():
     from ckanext.smartcityms.web.admin import admin
     from ckanext.smartcityms.web.developer import developer
+    from ckanext.smartcityms.web.downloads import downloads
     from ckanext.smartcityms.web.feeds import feeds
     from ckanext.smartcityms.web.quality import quality
     from ckanext.smartcityms.web.theme import theme
     from ckanext.smartcityms.web.vocab import vocab
-    return [vocab, feeds, theme, admin, quality, developer]
+    return [vocab, feeds, theme, admin, quality, developer, downloads]

@@ -15,6 +15,7 @@ import ckan.lib.search as search
 import ckan.plugins.toolkit as tk
 
 from ckanext.smartcityms import strategy
+from ckanext.smartcityms.downloads import catalogue_dump
 from ckanext.smartcityms.reference import vocabularies
 
 admin = Blueprint("smartcityms_admin", __name__, url_prefix="/ckan-admin/strategie")
@@ -136,6 +137,7 @@ def edit(kind, slug):
             else:
                 if previous and previous["slug"] != entry["slug"]:
                     _reindex(kind, previous["slug"])
+                catalogue_dump.schedule_rebuild()  # titles of Handlungsfelder and projects are in it
                 tk.h.flash_success(tk._("Saved."))
                 return redirect(tk.h.url_for("smartcityms_admin.index"))
     return tk.render("smartcityms/admin/strategie_form.html", {

@@ -90,6 +90,17 @@ def test_the_size_cap_holds_while_streaming(allow, replay_server):
         http.fetch(replay_server.url("/big"), timeout=5, max_bytes=100_000)
 
 
+def test_a_body_streams_into_a_file_within_the_cap(allow, replay_server, tmp_path):
+    import io
+    allow("127.0.0.1/32")
+    replay_server.routes["/file"] = Response(b"a;b\n" * 10_000)
+    sink = io.BytesIO()
+    answer = http.fetch_response(replay_server.url("/file"), timeout=5, max_bytes=40_000, sink=sink)
+    assert (answer.status, answer.body, sink.getvalue()) == (200, b"", b"a;b\n" * 10_000)
+    with pytest.raises(http.TooLarge):
+        http.fetch_response(replay_server.url("/file"), timeout=5, max_bytes=39_999, sink=io.BytesIO())
+
+
 def test_retry_after_is_obeyed_only_up_to_a_cap(allow, replay_server):
     allow("127.0.0.1/32")
     replay_server.routes["/boxes"] = [

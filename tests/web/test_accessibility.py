@@ -19,7 +19,7 @@ from tests.browser import ROOT, SCREENSHOTS, LiveCKAN, chromium
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 PAGES = ["/", "/dataset/", "/dataset/?q=Radferkehr", "/dataset/aasee", "/handlungsfeld/mobilitaet-verkehr", "/projekt/aaseemonitoring",
-         "/user/login", "/qualitaet", "/entwickler", "/entwickler/api"]
+         "/user/login", "/qualitaet", "/entwickler", "/entwickler/api", "/download", "/download/dataset/aasee"]
 CHECKER = ROOT / "tests" / "a11y" / "check_pages.mjs"
 
 

@@ -11,6 +11,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from ckanext.smartcityms.harvesters.stadtwerke.readers import bounded_csv
+
 REQUIRED = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 # A zip that unpacks to more than this, or a large member compressed more
 # than MAX_RATIO : 1, is refused before anything is unpacked (zip bombs).
@@ -54,7 +56,7 @@ class Summary:
 def _rows(archive, name):
     """Rows of one file as dicts; BOM, CRLF and stray spaces in the header tolerated."""
     text = archive.read(name).decode("utf-8-sig", errors="replace")
-    reader = csv.DictReader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")))
+    reader = bounded_csv.dict_reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n")))
     reader.fieldnames = [f.strip().lstrip("\ufeff") for f in reader.fieldnames or []]
     for row in reader:
         yield {k: (v or "").strip() for k, v in row.items() if k is not None}

@@ -14,6 +14,8 @@ import io
 import math
 from dataclasses import dataclass, field
 
+from ckanext.smartcityms.harvesters.stadtwerke.readers import bounded_csv
+
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M")
 
 
@@ -74,7 +76,7 @@ def read(raw, plausible=None):
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     try:
-        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        lines = list(bounded_csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:  # a field over csv's size limit, a stray quote or line end
         raise ValueError(f"the CSV cannot be read ({error})")
     if not lines or len(lines[0]) < 2:

@@ -97,3 +97,14 @@ def test_json_nested_too_deeply_is_the_readers_error(read, error):
 def test_a_csv_field_over_the_size_limit_is_a_value_error():
     with pytest.raises(ValueError, match="cannot be read"):
         timeseries_csv.read(b'zeit,wert\n2026-01-01 00:00,"' + b"1" * 200_000 + b'"\n')
+
+
+def test_the_field_bound_holds_whatever_another_library_set():
+    import csv
+    import sys
+    before = csv.field_size_limit(sys.maxsize)  # as frictionless does when imported
+    try:
+        with pytest.raises(ValueError, match="cannot be read"):
+            timeseries_csv.read(b'zeit,wert\n2026-01-01 00:00,"' + b"1" * 200_000 + b'"\n')
+    finally:
+        csv.field_size_limit(before)

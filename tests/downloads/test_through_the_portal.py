@@ -86,3 +86,31 @@ def test_the_worker_rebuilds_the_catalogue_dumps_after_a_change_and_stock_dcat_r
     assert "Parkhäuser neu" in again
     status = requests.get(live_ckan.url + "/api/3/action/smartcityms_catalogue_dump_status").json()["result"]
     assert status["state"] == "ready" and status["datasets"] == 2
+
+
+def test_in_a_browser_the_page_shows_the_link_by_itself_once_built_and_the_zip_downloads(
+        portal_downloads, downloads_content, live_ckan, tmp_path):
+    """Keyboard only in Chromium; a running `ckan jobs worker` builds while the page waits."""
+    import json
+    import os
+    from tests.browser import ROOT, chromium
+    script = ROOT / "tests" / "a11y" / "download.mjs"
+    worker = subprocess.Popen([CKAN, "-c", tk.config["__file__"], "jobs", "worker"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        done = subprocess.run(["node", str(script), live_ckan.url + "/download/dataset/aasee-messwerte",
+                               str(tmp_path)], capture_output=True, text=True, timeout=240, cwd=script.parent,
+                              env=dict(os.environ, SCMS_CHROMIUM=chromium()))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["before"] in ("queued", "building") and result["after"] == "ready", result
+    assert result["reloaded"] is False, result  # the live region changed, the page stayed
+    assert result["announced"]["role"] == "status" and result["announced"]["live"] == "polite", result
+    assert "bereit" in result["announced"]["text"], result
+    assert result["axe"] == [], result
+    assert result["file"] == "dataset-aasee-messwerte.zip", result
+    with zipfile.ZipFile(result["saved"]) as archive:
+        assert "datapackage.json" in archive.namelist() and archive.testzip() is None

@@ -70,9 +70,14 @@ def descriptor(scope, included, linked, built_at=None):
         "created": built_at.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "licenses": _licences([*included, *linked]),
         "resources": [resource_descriptor(member) for member in included],
-        "linked_resources": [{
-            "name": member.package_name, "title": member.title, "path": member.source_url,
-            "reason": member.reason, **({"licenses": [licence_entry(member.licence)]}
-                                        if licence_entry(member.licence) else {}),
-        } for member in linked],
+        "linked_resources": [_linked_descriptor(member) for member in linked],
     }
+
+
+def _linked_descriptor(member):
+    descriptor = {"name": member.package_name, "title": member.title, "path": member.source_url,
+                  "reason": member.reason}
+    entry = licence_entry(member.licence)
+    if entry:
+        descriptor["licenses"] = [entry]
+    return descriptor

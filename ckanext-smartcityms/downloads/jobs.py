@@ -25,9 +25,10 @@ def _flag(name, version):
     return cache.key("download-queued", name, version)
 
 
-def status(scope):
-    """What a visitor sees: {'state', 'version', 'size', 'built', 'summary', 'message', 'stale'}."""
-    record = store.state(scope.name)
+def status(scope, record=None):
+    """What a visitor sees: {'state', 'version', 'size', 'built', 'summary', 'message', 'stale'}
+    (`record`: the archive's state record, if the caller has just read it)."""
+    record = store.state(scope.name) if record is None else record
     current = scope.version
     ready_file = None
     if record.get("file"):
@@ -47,15 +48,15 @@ def status(scope):
 
 def request(scope):
     """Queue a build of the current version unless it is ready or on its way; returns status()."""
-    current = status(scope)
+    record = store.state(scope.name)
+    current = status(scope, record)
     if current["state"] == "ready" or not scope.version:
         return current
-    age = time.time() - (store.state(scope.name).get("updated") or 0)
+    age = time.time() - (record.get("updated") or 0)
     if (current["state"] in ("queued", "building") and age < STALLED_SECONDS
             or current["state"] == "failed" and age < RETRY_FAILED_SECONDS):
         return current
     if cache.redis_connection().set(_flag(scope.name, scope.version), "1", nx=True, ex=STALLED_SECONDS):
-        record = store.state(scope.name)
         store.set_state(scope.name, **{**record, "state": "queued", "version": scope.version, "message": None})
         tk.enqueue_job(build_job, [scope.kind, scope.key], title=f"Archive {scope.name}")
     return status(scope)
@@ -75,8 +76,9 @@ def build_now(scope):
     """Build `scope`'s archive in this process; returns status()."""
     version = scope.version
     record = store.state(scope.name)
-    if record.get("file_version") == version and status(scope)["state"] == "ready":
-        return status(scope)
+    current = status(scope, record)
+    if current["state"] == "ready":
+        return current
     base = {k: record.get(k) for k in ("file", "file_version", "size", "built", "summary")}
     store.set_state(scope.name, **base, state="building", version=version)
     target = store.archive_path(scope.name, version)

@@ -17,8 +17,11 @@ DUMP_TYPES = {"jsonl": "application/x-ndjson", "ttl": "text/turtle"}
 KEY_LIMIT = 200
 
 
-def _not_configured():
-    return tk.abort(503, tk._("Bulk downloads are not configured on this portal."))
+@downloads.errorhandler(store.NotConfigured)
+def _not_configured(_error):
+    # A response, not tk.abort: an exception raised inside an error handler is not handled again.
+    return Response(tk._("Bulk downloads are not configured on this portal."), status=503,
+                    mimetype="text/plain")
 
 
 def _scope_or_404(kind, key):
@@ -32,10 +35,8 @@ def _scope_or_404(kind, key):
 
 @downloads.route("/download")
 def overview():
-    try:
-        dump = store.state(catalogue_dump.NAME)
-    except store.NotConfigured:
-        return _not_configured()
+    store.directory()
+    dump = store.state(catalogue_dump.NAME)
     organizations = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
     return tk.render("smartcityms/downloads.html", {
         "dump": dump, "fields": strategy.handlungsfelder(),
@@ -44,10 +45,7 @@ def overview():
 
 @downloads.route("/download/<kind>/<key>", methods=["GET", "POST"])
 def archive_page(kind, key):
-    try:
-        store.directory()
-    except store.NotConfigured:
-        return _not_configured()
+    store.directory()
     try:
         scope = _scope_or_404(kind, key)
         too_many = None
@@ -67,11 +65,9 @@ def archive_page(kind, key):
 
 @downloads.route("/download/<kind>/<key>.zip")
 def archive_file(kind, key):
+    store.directory()
     try:
-        store.directory()
         scope = _scope_or_404(kind, key)
-    except store.NotConfigured:
-        return _not_configured()
     except scopes.TooManyDatasets:
         return tk.abort(404, tk._("Archive not found"))
     status = jobs.status(scope)
@@ -91,10 +87,7 @@ def archive_file(kind, key):
 def catalogue_file(kind):
     if kind not in DUMP_TYPES:
         return tk.abort(404)
-    try:
-        path = catalogue_dump.path(kind)
-    except store.NotConfigured:
-        return _not_configured()
+    path = catalogue_dump.path(kind)
     if not path.is_file():
         catalogue_dump.schedule_rebuild()
         return Response(tk._("The catalogue dump is being built. Please try again in a minute."), status=503,

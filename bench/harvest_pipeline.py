@@ -42,14 +42,15 @@ def rss_kib(pid):
 
 
 class Processes:
-    def __init__(self, ini, port):
+    def __init__(self, ini, port, fetch_consumers):
         ckan = str(ROOT / ".venv" / "bin" / "ckan")
         commands = {
             "web": [ckan, "-c", ini, "run", "-H", "127.0.0.1", "-p", str(port), "--disable-reloader", "--threaded"],
             "jobs": [ckan, "-c", ini, "jobs", "worker"],
             "gather": [ckan, "-c", ini, "smartcityms", "harvest-consumer", "gather"],
-            "fetch": [ckan, "-c", ini, "smartcityms", "harvest-consumer", "fetch"],
         }
+        for number in range(1, fetch_consumers + 1):
+            commands[f"fetch-{number}"] = [ckan, "-c", ini, "smartcityms", "harvest-consumer", "fetch"]
         logs = ROOT / "var" / "log"
         logs.mkdir(parents=True, exist_ok=True)
         self.running = {name: subprocess.Popen(command, stdout=open(logs / f"bench-{name}.log", "w"),
@@ -118,6 +119,8 @@ def main():
     parser.add_argument("--ckan-ini", required=True)
     parser.add_argument("--boxes", type=int, default=2000)
     parser.add_argument("--port", type=int, default=5099)
+    parser.add_argument("--fetch-consumers", type=int, default=int(os.environ.get("SCMS_FETCH_CONSUMERS", "1")),
+                        help="fetch consumers, as bin/portal starts them (SCMS_FETCH_CONSUMERS)")
     parser.add_argument("--shared", default=os.environ.get("SCMS_SHARED", str(ROOT.parent / "shared")))
     args = parser.parse_args()
     recorded = json.loads((pathlib.Path(args.shared) / "fixtures/opensensemap/"
@@ -134,7 +137,7 @@ def main():
         context = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
         queue.purge_queues()
         source = fresh_source("bench-pipeline", "opensensemap", feed.base_url + "/boxes", config)
-        processes = Processes(args.ckan_ini, args.port)
+        processes = Processes(args.ckan_ini, args.port, args.fetch_consumers)
         samples = []
         try:
             first = timed_run(tk, context, source, processes, args.boxes, samples)
@@ -147,7 +150,8 @@ def main():
         finally:
             processes.stop()
 
-        print(f"harvest pipeline, {args.boxes} boxes, processes of the demo (web, job worker, gather, fetch):")
+        print(f"harvest pipeline, {args.boxes} boxes, processes of the demo (web, job worker, gather, "
+              f"{args.fetch_consumers} fetch):")
         for label, (total, searchable) in (("first run", first), ("unchanged re-run", unchanged),
                                            ("5 % changed", changed)):
             print(f"  {label:18s} {total:7.1f} s until searchable and in /catalog.ttl "

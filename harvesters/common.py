@@ -3,6 +3,7 @@ source's own previous objects (never another source's), withdrawal, carrying
 an unchanged dataset over, warnings on harvest objects, the strategy links
 (Handlungsfeld, project) and organization of a source configuration, and
 writing a dataset."""
+import datetime
 import functools
 import logging
 import uuid
@@ -14,8 +15,11 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
 
 from ckanext.smartcityms import strategy
+from ckanext.smartcityms.harvesters import outage
+from ckanext.smartcityms.web import sensor_views
 
 WARNING = "Warning: "
+DATASET_IDS = uuid.UUID("5b1e8a52-3f0c-4c8e-9d8e-6d756e737465")  # namespace of harvested datasets' ids
 log = logging.getLogger(__name__)
 
 
@@ -24,13 +28,22 @@ def _short(error):
 
 
 def object_errors_contained(method):
-    """For import_stage: whatever one object raises becomes that object's error, never a dead consumer."""
+    """For import_stage: whatever one object raises becomes that object's error, never a dead consumer.
+
+    Except when a service the portal needs does not answer: then nothing is
+    the object's fault, and `outage.ServiceOutage` goes up to the consumer,
+    which waits for the service and runs the object again.
+    """
     @functools.wraps(method)
     def guarded(self, harvest_object):
         try:
             return method(self, harvest_object)
         except Exception as error:  # noqa: BLE001  (the point: nothing escapes to the consumer)
-            model.Session.rollback()
+            try:
+                model.Session.rollback()
+            except Exception:  # noqa: BLE001  (a dead connection cannot roll back; it is dropped)
+                model.Session.remove()
+            outage.raise_if_outage(error)
             log.exception("Import of harvest object %s failed", harvest_object.id)
             self._save_object_error(f"{harvest_object.guid}: the import failed unexpectedly ({_short(error)}); "
                                     "the dataset was not changed.", harvest_object, "Import")
@@ -71,6 +84,42 @@ def current_objects(source_id):
     return model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
         HarvestObject.current == True,  # noqa: E712
         HarvestObject.harvest_source_id == source_id).all()
+
+
+def current_digests(source_id):
+    """{guid: (object id, package id, metadata hash)} of the source's current objects
+    whose dataset is still active: what a gather compares new content with."""
+    rows = model.Session.query(HarvestObject.guid, HarvestObject.id, HarvestObject.package_id,
+                               HarvestObjectExtra.value).join(
+        HarvestObjectExtra, sa.and_(HarvestObjectExtra.harvest_object_id == HarvestObject.id,
+                                    HarvestObjectExtra.key == "metadata_hash")).join(
+        model.Package, model.Package.id == HarvestObject.package_id).filter(
+        HarvestObject.harvest_source_id == source_id,
+        HarvestObject.current == True,  # noqa: E712
+        model.Package.state == "active").all()
+    return {guid: (object_id, package_id, digest) for guid, object_id, package_id, digest in rows}
+
+
+def unchanged_objects(harvest_job, unchanged):
+    """In gather: items whose metadata hash equals that of their current object.
+
+    `unchanged` holds (guid, content, (object id, package id, digest)). Each
+    becomes a finished object ("not modified") that is current for the
+    existing dataset, and is never queued: an unchanged re-harvest of
+    thousands of items costs one gather instead of a fetch message, an import
+    and several commits per item. Added to the session; the caller commits.
+    """
+    now = datetime.datetime.utcnow()
+    previous_ids = [known[0] for _guid, _content, known in unchanged]
+    for start in range(0, len(previous_ids), 1000):
+        model.Session.query(HarvestObject).filter(HarvestObject.id.in_(previous_ids[start:start + 1000])).update(
+            {"current": False}, synchronize_session=False)
+    for guid, content, (_previous_id, package_id, digest) in unchanged:
+        model.Session.add(HarvestObject(
+            id=str(uuid.uuid4()), guid=guid, job=harvest_job, content=content, package_id=package_id,
+            current=True, state="COMPLETE", report_status="not modified", fetch_started=now,
+            fetch_finished=now, import_started=now, import_finished=now,
+            extras=[HarvestObjectExtra(key="metadata_hash", value=digest)]))
 
 
 def withdraw(harvest_job, guid, package_id):
@@ -134,6 +183,20 @@ def active_package(package_id):
     return package if package is not None and package.state == "active" else None
 
 
+def existing_dataset(harvest_object, previous):
+    """The active dataset this object's import updates, or None for a new one.
+
+    Its own dataset when an earlier run of this very object already wrote it
+    (an import that is run again after an outage, see outage.py), so a second
+    run never creates a second dataset; else the previous object's.
+    """
+    if harvest_object.current and harvest_object.package_id:
+        own = active_package(harvest_object.package_id)
+        if own is not None:
+            return own
+    return active_package(previous.package_id) if previous is not None else None
+
+
 def carry_over(previous, harvest_object, package_id):
     """Nothing changed: this object becomes current for the existing dataset."""
     previous.current = False
@@ -184,6 +247,25 @@ def unique_name(name):
     return candidate
 
 
+def _index_as_stored(package_id):
+    """After a failed write: the index shows what the database holds for `package_id`.
+
+    CKAN indexes a dataset before it commits it; when the commit fails (the
+    database went away), the index would list a dataset that does not exist,
+    or a version that was never stored. Best effort: with a service away,
+    the object's next run (same dataset id) indexes it again.
+    """
+    from ckan.lib import search
+    try:
+        model.Session.rollback()
+        if model.Package.get(package_id) is None:
+            search.index_for("package").delete_package({"id": package_id})
+        else:
+            search.rebuild(package_id)
+    except Exception as error:  # noqa: BLE001  (the write's own error is the one to report)
+        log.warning("Could not bring the index of dataset %s in line with the database: %s", package_id, error)
+
+
 def write_dataset(context, harvest_object, previous, package, dataset, label):
     """Create or update the dataset of `harvest_object`, which becomes the current object.
 
@@ -203,9 +285,11 @@ def write_dataset(context, harvest_object, previous, package, dataset, label):
             dataset["id"], dataset["name"] = package.id, package.name
             harvest_object.package_id = package.id
             harvest_object.add()
-            tk.get_action("package_update")(dict(context), dict(dataset))
+            written = tk.get_action("package_update")(dict(context), dict(dataset))
         else:
-            dataset["id"] = str(uuid.uuid4())
+            # One id per harvest object, so that an import run again after an outage
+            # overwrites whatever the failed run left in the index.
+            dataset["id"] = str(uuid.uuid5(DATASET_IDS, harvest_object.id))
             dataset["name"] = unique_name(dataset["name"])
             harvest_object.package_id = dataset["id"]
             harvest_object.add()
@@ -213,10 +297,15 @@ def write_dataset(context, harvest_object, previous, package, dataset, label):
             # (ckanext-harvest's index hook), so the object must exist first.
             model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
             model.Session.flush()
-            tk.get_action("package_create")(dict(context), dict(dataset))
+            written = tk.get_action("package_create")(dict(context), dict(dataset))
     except tk.ValidationError as error:
         model.Session.rollback()
         HarvestObjectError(message=f"{label}: invalid dataset: {error.error_summary} {error.error_dict}",
                            object=harvest_object, stage="Import").save()
         return False
+    except Exception:
+        _index_as_stored(dataset["id"])
+        raise
+    if sensor_views.add_missing_views(written):
+        model.Session.commit()
     return True

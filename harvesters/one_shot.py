@@ -15,6 +15,8 @@ from ckanext.harvest import queue
 from ckanext.harvest.logic import HarvestJobExists
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
+from ckanext.smartcityms.harvesters import outage
+
 
 class HarvestRunError(Exception):
     pass
@@ -51,9 +53,15 @@ def run(source_id_or_name, on_gathered=None, on_object=None):
         object_ids = queue.gather_stage(harvester, job) or []
         if on_gathered:
             on_gathered(len(object_ids))
-        for object_id in object_ids:
+        for done, object_id in enumerate(object_ids):
             harvest_object = HarvestObject.get(object_id)
-            queue.fetch_and_import_stages(harvester, harvest_object)
+            try:
+                queue.fetch_and_import_stages(harvester, harvest_object)
+            except outage.ServiceOutage as error:
+                model.Session.remove()
+                raise HarvestRunError(
+                    f"The harvest stopped after {done} of {len(object_ids)} objects: {error}. Nothing of the "
+                    "object in progress was written; run the harvest again once the services answer.")
             if on_object:
                 on_object(harvest_object.report_status)
             model.Session.remove()

@@ -18,6 +18,10 @@ objects a consumer has popped but not yet started; its fetch callback never
 looks at the object's state, so such an object was fetched and imported
 twice, and a second dataset "<name>-2" appeared. The second message is now
 dropped with a log line.
+
+And: a fetch message whose import met a service outage (PostgreSQL, Solr or
+Redis not answering, see outage.py) runs again once the services answer,
+instead of becoming the object's error.
 """
 import datetime
 import json
@@ -30,11 +34,15 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckanext.harvest import queue as harvest_queue
 
+from ckanext.smartcityms.harvesters import outage
+
 log = logging.getLogger(__name__)
 
 # Must stay below redis-py's socket timeout (5 s) so a wait never looks like a dead socket.
 BLOCK_SECONDS = 2
 RECONNECT_DELAYS = (1, 2, 5, 10, 30)
+# ckanext-harvest errors an object whose fetch message arrives a fifth time (retry_times).
+OUTAGE_ATTEMPTS = 3
 
 STAGES = {
     "gather": (harvest_queue.get_gather_routing_key, harvest_queue.get_gather_queue_name,
@@ -129,21 +137,80 @@ def claimed(body):
     return False
 
 
+def _handle(stage, consumer, callback, message):
+    """Run one message. A fetch message that met a service outage runs again once
+    the services answer, as long as its object is unfinished (never twice for a
+    finished object: that would make a second dataset)."""
+    method, header, body = message
+    if stage == "fetch" and not claimed(body):
+        consumer.basic_ack(method.delivery_tag)
+        return
+    for attempt in range(1, OUTAGE_ATTEMPTS + 1):
+        try:
+            callback(consumer, method, header, body)
+            if stage != "fetch" or not _unfinished(body):
+                return
+            error = None  # the callback gave up without touching the object (no database)
+        except Exception as raised:  # noqa: BLE001  (one message never ends the consumer)
+            error = raised
+            _drop_session()
+            if stage != "fetch" or not (raised.services if isinstance(raised, outage.ServiceOutage)
+                                        else outage.unavailable()):
+                log.exception("Harvest %s message %r failed; the consumer goes on", stage, body[:200])
+                record_failure(stage, body, raised)
+                return
+        log.warning("Harvest object message %r met an outage (%s); it runs again once the services answer",
+                    body[:200], error or "the database did not answer")
+        if not outage.wait_for_services():
+            log.error("The services did not come back in time; harvest message %r is left for "
+                      "`ckan harvester run` to send again", body[:200])
+            return
+        if not _unfinished(body):
+            _ack(consumer, method)  # it was done; only the acknowledgement failed
+            return
+    record_failure(stage, body, error or outage.ServiceOutage(["PostgreSQL"]))
+
+
+def _unfinished(body):
+    """True if the message's harvest object is still being fetched or imported."""
+    from ckan import model
+    try:
+        object_id = json.loads(body)["harvest_object_id"]
+        state = model.Session.execute(sa.text("SELECT state FROM harvest_object WHERE id = :id"),
+                                      {"id": object_id}).scalar()
+        model.Session.commit()
+    except (ValueError, KeyError, TypeError):
+        return False
+    except sa.exc.SQLAlchemyError:
+        _drop_session()
+        return True  # cannot tell yet: the caller waits for the database and asks again
+    return state in ("WAITING", "FETCH", "IMPORT")
+
+
+def _ack(consumer, method):
+    try:
+        consumer.basic_ack(method.delivery_tag)
+    except redis.RedisError as error:
+        log.warning("Could not acknowledge a finished harvest message: %s", error)
+
+
+def _drop_session():
+    from ckan import model
+    try:
+        model.Session.rollback()
+    except Exception:  # noqa: BLE001  (a connection the server closed cannot roll back)
+        pass
+    model.Session.remove()
+
+
 def run(stage, max_messages=None):
     """Consume `stage` ("gather" or "fetch") messages until stopped (or `max_messages`)."""
     _routing_key, queue_name, callback, _stock = STAGES[stage]
     consumer = consumer_for(stage)
     log.info("Harvest %s consumer waiting for work", stage)
     handled = 0
-    for method, header, body in consumer.consume(queue=queue_name()):
-        try:
-            if stage == "fetch" and not claimed(body):
-                consumer.basic_ack(method.delivery_tag)
-            else:
-                callback(consumer, method, header, body)
-        except Exception as error:  # noqa: BLE001  (one message never ends the consumer)
-            log.exception("Harvest %s message %r failed; the consumer goes on", stage, body[:200])
-            record_failure(stage, body, error)
+    for message in consumer.consume(queue=queue_name()):
+        _handle(stage, consumer, callback, message)
         handled += 1
         if max_messages is not None and handled >= max_messages:
             return handled

@@ -5,14 +5,17 @@ location lies in the bbox (the API also returns boxes that were there once),
 and stores each box in its harvest object (guid = box id). Boxes of earlier
 runs that are missing from the list are checked one by one: only a box the
 API answers 404 for is withdrawn. A failed or unreadable list ends the job
-with a gather error and changes nothing. Import maps the box with
-opensensemap_mapping; an unchanged box (same metadata hash) is reported
-"not modified" and not rewritten.
+with a gather error and changes nothing. A box whose metadata hash equals
+that of its current object is "not modified" already in gather and is not
+queued (common.unchanged_objects). Import maps the box with
+opensensemap_mapping; a box found unchanged there is not rewritten either.
 """
 import datetime
 import json
 import logging
+import uuid
 
+import ckan.model as model
 import ckan.plugins as plugins
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
@@ -76,6 +79,14 @@ def _check(config):
     return config
 
 
+def _digest(box, config, now):
+    """The box's metadata hash as its import computes it; None for a box that fails there."""
+    try:
+        return mapping.metadata_hash(box, mapping.is_inactive(box, config["inactive_after_days"], now))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
 SOURCE_CONFIG = SourceConfig(DEFAULTS, _check, organizations=lambda config: [config["organization"]])
 parse_config = SOURCE_CONFIG.parse
 
@@ -136,15 +147,22 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
             for title in titles:
                 first_with.setdefault(title, str(box["_id"]))
                 counts[title] = counts.get(title, 0) + 1
-        object_ids = []
+        object_ids, unchanged = [], []
+        known, now = common.current_digests(harvest_job.source.id), datetime.datetime.now(datetime.timezone.utc)
         for box in wanted:
-            box_id = str(box["_id"])
+            box_id, content = str(box["_id"]), json.dumps(box, sort_keys=True)
+            digest = _digest(box, config, now)
+            if digest is not None and known.get(box_id, (None, None, None))[2] == digest:
+                unchanged.append((box_id, content, known[box_id]))
+                continue
             mine = {title: counts[title] for title, first in sorted(first_with.items()) if first == box_id}
             extras = [HarvestObjectExtra(key="unknown_phenomena", value=json.dumps(mine, ensure_ascii=False))] \
                 if mine else []
-            obj = HarvestObject(guid=box_id, job=harvest_job, content=json.dumps(box, sort_keys=True), extras=extras)
-            obj.save()
+            obj = HarvestObject(id=str(uuid.uuid4()), guid=box_id, job=harvest_job, content=content, extras=extras)
+            model.Session.add(obj)
             object_ids.append(obj.id)
+        common.unchanged_objects(harvest_job, unchanged)
+        model.Session.commit()
         object_ids.extend(self._withdrawn_boxes(harvest_job, seen, client))
         return object_ids
 
@@ -189,7 +207,7 @@ class OpenSenseMapHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlu
             return False
 
         previous = common.previous_current(harvest_object)
-        package = common.active_package(previous.package_id) if previous is not None else None
+        package = common.existing_dataset(harvest_object, previous)
         if package is not None and common.object_extra(previous, "metadata_hash") == digest:
             harvest_object.extras.append(HarvestObjectExtra(key="metadata_hash", value=digest))
             common.carry_over(previous, harvest_object, package.id)

@@ -89,7 +89,7 @@ class StadtwerkeHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlugi
             return False
         feed = json.loads(harvest_object.content)
         previous = common.previous_current(harvest_object)
-        package = common.active_package(previous.package_id) if previous is not None else None
+        package = common.existing_dataset(harvest_object, previous)
         existing = (tk.get_action("package_show")(dict(context, use_cache=False), {"id": package.id})
                     if package is not None else None)
         try:

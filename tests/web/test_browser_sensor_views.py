@@ -4,11 +4,13 @@ import json
 
 import pytest
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.smartcityms.harvesters.opensensemap import mapping
 from ckanext.smartcityms.harvesters.opensensemap.harvester import DEFAULTS
+from ckanext.smartcityms.web.sensor_views import add_missing_views
 from tests.browser import LiveCKAN, render
 from tests.replay import Response, shared_file
 
@@ -37,6 +39,8 @@ def test_chart_draws_the_last_48_hours_from_the_resource_url(live_ckan, replay_s
     dataset, _unknown, _notes = mapping.dataset_for_box(box, config, datetime.datetime.now(datetime.timezone.utc))
     dataset["owner_org"] = factories.Organization()["id"]
     dataset = helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **dataset)
+    add_missing_views(dataset)  # as the harvester does after writing the dataset
+    model.Session.commit()
     sensor = next(r for r in dataset["resources"] if r.get("phenomenon") == "temperatur")
     path = sensor["url"][len(replay_server.base_url):]
     replay_server.routes[path] = Response(recent_csv(), content_type="text/csv",

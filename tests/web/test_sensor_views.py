@@ -4,11 +4,12 @@ import json
 
 import pytest
 
+import ckan.model as model
 from ckan.tests import factories, helpers
 
 from ckanext.smartcityms.harvesters.opensensemap import mapping
 from ckanext.smartcityms.harvesters.opensensemap.harvester import DEFAULTS
-from ckanext.smartcityms.web.sensor_views import tiles_around
+from ckanext.smartcityms.web.sensor_views import add_missing_views, tiles_around
 from tests.replay import shared_file
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -21,7 +22,10 @@ def box_dataset():
     config = dict(DEFAULTS, handlungsfeld=["umwelt-energie-klima"], projekt=["sensebox"])
     dataset, _unknown, _notes = mapping.dataset_for_box(box, config, datetime.datetime.now(datetime.timezone.utc))
     dataset["owner_org"] = factories.Organization()["id"]
-    return helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **dataset)
+    created = helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **dataset)
+    add_missing_views(created)  # as the harvester does after writing the dataset
+    model.Session.commit()
+    return created
 
 
 def views_of(resource):

@@ -131,9 +131,39 @@ def test_unchanged_boxes_are_not_rewritten_and_changes_are(osem, replay_server):
     serve_boxes(replay_server, boxes)
     job = run_job_through_queues(context, source["id"])
     assert job["stats"]["not modified"] == 18 and job["stats"]["updated"] == 1, job["stats"]
+    # The unchanged ones were finished by the gather and never queued (the fetch callback counts retry_times).
+    queued = {o.guid: o.retry_times for o in model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"])}
+    assert sorted(queued.values()) == [0] * 18 + [1], queued
     after = {d["name"]: d["metadata_modified"] for d in datasets_of(source)["results"]}
     changed = [name for name in before if before[name] != after[name]]
     assert changed == [f"sensebox-{boxes[5]['_id']}"]
+
+
+def views_by_type(dataset):
+    found = {}
+    for resource in dataset["resources"]:
+        for view in tk.get_action("resource_view_list")({}, {"id": resource["id"]}):
+            found.setdefault(view["view_type"], []).append(resource["url"])
+    return found
+
+
+def test_every_box_gets_its_chart_and_map_views_once(osem, replay_server):
+    context, source = osem(bbox=REGION)
+    run_job_through_queues(context, source["id"])
+    boxes = recorded_boxes()
+    boxes[3]["name"] = "Umbenannte Box"
+    serve_boxes(replay_server, boxes)
+    job = run_job_through_queues(context, source["id"])
+    assert job["stats"]["updated"] == 1, job["stats"]
+    datasets = datasets_of(source)["results"]
+    assert len(datasets) == 19
+    for dataset in datasets:
+        shown = tk.get_action("package_show")({}, {"id": dataset["id"]})
+        views = views_by_type(shown)
+        sensor_csvs = [r["url"] for r in shown["resources"] if r.get("sensor_id") and r["format"] == "CSV"]
+        assert sensor_csvs and sorted(views["smartcityms_sensor_chart"]) == sorted(sensor_csvs), shown["name"]
+        assert views["smartcityms_sensor_map"] == [shown["identifier"]], shown["name"]
+        assert set(views) == {"smartcityms_sensor_chart", "smartcityms_sensor_map"}
 
 
 def test_withdrawn_only_when_the_box_answers_404(osem, replay_server):

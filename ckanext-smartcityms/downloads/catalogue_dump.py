@@ -5,7 +5,13 @@
   per-dataset fragments of dcat.store, so a rebuild serialises only what changed).
 
 Changes are coalesced: a harvest of thousands of datasets queues one rebuild,
-and a change during a rebuild queues exactly one more.
+and a change during a rebuild queues exactly one more. A queued rebuild also
+waits until datasets stopped changing for `catalogue_dump_quiet_seconds`
+(at most `catalogue_dump_max_delay_seconds` after it was queued): without
+that, the job worker rebuilt the growing dumps back to back for a whole
+harvest, a full core taken from the import (measured with
+`bin/bench harvest_pipeline`). While it waits it sleeps, and it steps aside
+(queues itself again) whenever other jobs are waiting.
 """
 import json
 import logging
@@ -28,7 +34,9 @@ NAME = "catalogue"
 FILES = {"jsonl": "catalog.jsonl", "ttl": "catalog.ttl"}
 PAGE = 500
 SCHEDULED = "catalogue-dump:scheduled"
+CHANGED = "catalogue-dump:changed"
 SCHEDULED_SECONDS = 3600
+POLL_SECONDS = 1
 
 
 def path(kind):
@@ -38,15 +46,37 @@ def path(kind):
 def schedule_rebuild():
     """Rebuild the dumps in the job worker (one queued rebuild at a time)."""
     try:
-        if cache.redis_connection().set(cache.key(SCHEDULED), "1", nx=True, ex=SCHEDULED_SECONDS):
-            tk.enqueue_job(rebuild_job, [], title="Catalogue metadata dumps")
+        connection, now = cache.redis_connection(), str(time.time())
+        connection.set(cache.key(CHANGED), now, ex=SCHEDULED_SECONDS)
+        if connection.set(cache.key(SCHEDULED), now, nx=True, ex=SCHEDULED_SECONDS):
+            _enqueue()
     except Exception:  # a dump must never break saving a dataset
         log.warning("Could not queue the catalogue dump", exc_info=True)
 
 
+def _enqueue():
+    tk.enqueue_job(rebuild_job, [], title="Catalogue metadata dumps")
+
+
+def _settled(connection):
+    """True once no dataset changed for the quiet period, or the rebuild waited its longest."""
+    now = time.time()
+    queued_at = float(connection.get(cache.key(SCHEDULED)) or now)
+    changed_at = float(connection.get(cache.key(CHANGED)) or 0)
+    return (now - changed_at >= tk.config.get("ckanext.smartcityms.catalogue_dump_quiet_seconds")
+            or now - queued_at >= tk.config.get("ckanext.smartcityms.catalogue_dump_max_delay_seconds"))
+
+
 def rebuild_job():
+    from ckan.lib.jobs import get_queue
+    connection = cache.redis_connection()
+    while not _settled(connection):
+        if get_queue().count:
+            _enqueue()  # other work first; the flag stays set, so no change queues a second rebuild
+            return None
+        time.sleep(POLL_SECONDS)
     # Cleared first: a change from now on queues the next rebuild, which sees it.
-    cache.redis_connection().delete(cache.key(SCHEDULED))
+    connection.delete(cache.key(SCHEDULED))
     return rebuild()
 
 

@@ -30,7 +30,7 @@ def portal_downloads():
     from ckanext.smartcityms.downloads import catalogue_dump, store
     shutil.rmtree(store.directory(), ignore_errors=True)
     ckan_jobs.get_queue().empty()
-    cache.redis_connection().delete(cache.key(catalogue_dump.SCHEDULED))
+    cache.redis_connection().delete(cache.key(catalogue_dump.SCHEDULED), cache.key(catalogue_dump.CHANGED))
     yield store.directory()
     ckan_jobs.get_queue().empty()
 

@@ -6,7 +6,7 @@ the dataset would be missing until the next harvest (and with PostgreSQL
 down, even the error could not be written). So when an import fails, we ask
 the three services whether they answer; if one does not, the failure is an
 outage: the consumer waits until all of them answer again and runs the
-object once more (`queue_consumers.run`).
+object once more (`queue_consumers._handle`).
 """
 import logging
 import time

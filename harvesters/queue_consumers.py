@@ -162,9 +162,9 @@ def _handle(stage, consumer, callback, message):
         log.warning("Harvest object message %r met an outage (%s); it runs again once the services answer",
                     body[:200], error or "the database did not answer")
         if not outage.wait_for_services():
-            log.error("The services did not come back in time; harvest message %r is left for "
-                      "`ckan harvester run` to send again", body[:200])
-            return
+            log.error("The services did not answer within ckanext.smartcityms.harvest_outage_wait; harvest "
+                      "message %r is recorded as failed (if the database lets us)", body[:200])
+            break
         if not _unfinished(body):
             _ack(consumer, method)  # it was done; only the acknowledgement failed
             return

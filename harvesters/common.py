@@ -227,6 +227,9 @@ def strategy_slugs(key, values):
 
 
 def object_extra(harvest_object, key):
+    """The extra `key` of `harvest_object`; None without one (or without an object)."""
+    if harvest_object is None:
+        return None
     return next((extra.value for extra in harvest_object.extras if extra.key == key), None)
 
 

@@ -121,3 +121,34 @@ def test_a_service_restarted_mid_harvest_loses_and_duplicates_nothing(service, r
     assert found["count"] == len(wanted)
     if service != "redis":  # a Redis restart is met by the queue's reconnect, not by an import
         assert "met an outage" in log, log[-3000:]
+
+
+def test_an_object_run_again_after_it_wrote_its_dataset_updates_that_dataset(replay_server):
+    """The consumer died (or the database went away) after the dataset's commit but
+    before the object was marked complete; the object's second run must not make a
+    second dataset."""
+    from ckanext.harvest import queue as harvest_queue
+    from tests.harvesters.test_harvest_stack import run_job_through_queues
+    wanted = boxes()[:5]
+    replay_server.routes["/boxes"] = Response(json.dumps(wanted), content_type="application/json")
+    context = {"user": factories.Sysadmin()["name"]}
+    source = tk.get_action("harvest_source_create")(dict(context), {
+        "name": "wiederholt", "title": "Wiederholt", "url": replay_server.url("/boxes"),
+        "source_type": "opensensemap", "owner_org": factories.Organization()["id"], "frequency": "MANUAL",
+        "config": json.dumps({"api_url": replay_server.base_url, "retries": 0, "bbox": [5.0, 49.0, 9.0, 53.0],
+                              "inactive_after_days": 100000})})
+    job = run_job_through_queues(context, source["id"])
+    assert job["stats"]["added"] == 5
+    harvest_object = model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"]).first()
+    written = harvest_object.package_id
+    harvest_object.state = "IMPORT"
+    harvest_object.save()
+
+    harvest_queue.fetch_and_import_stages(harvest_queue.get_harvester("opensensemap"), harvest_object)
+
+    model.Session.remove()
+    again = model.Session.get(HarvestObject, harvest_object.id)
+    assert (again.state, again.current, again.package_id) == ("COMPLETE", True, written)
+    assert not [e.message for e in again.errors if not e.message.startswith("Warning: ")]
+    names = [d.name for d in model.Session.query(model.Package).filter_by(state="active", type="dataset")]
+    assert len(names) == 5 and not [n for n in names if n.endswith("-2")], names

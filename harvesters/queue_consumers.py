@@ -111,13 +111,28 @@ def record_failure(stage, body, error):
         model.Session.rollback()
 
 
+def _object_id(body):
+    """The harvest object id of a fetch message, or None for a message we cannot read."""
+    try:
+        return json.loads(body)["harvest_object_id"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _object_state(object_id):
+    from ckan import model
+    state = model.Session.execute(sa.text("SELECT state FROM harvest_object WHERE id = :id"),
+                                  {"id": object_id}).scalar()
+    model.Session.commit()
+    return state
+
+
 def claimed(body):
     """True if this fetch message may run: its object was WAITING and is now
     ours, or the message is not one we can judge (the callback reports it)."""
     from ckan import model
-    try:
-        object_id = json.loads(body)["harvest_object_id"]
-    except (ValueError, KeyError, TypeError):
+    object_id = _object_id(body)
+    if object_id is None:
         return True
     try:
         result = model.Session.execute(sa.text(
@@ -125,9 +140,7 @@ def claimed(body):
         model.Session.commit()
         if result.rowcount == 1:
             return True
-        state = model.Session.execute(sa.text("SELECT state FROM harvest_object WHERE id = :id"),
-                                      {"id": object_id}).scalar()
-        model.Session.commit()
+        state = _object_state(object_id)
     except sa.exc.SQLAlchemyError:
         model.Session.rollback()
         return True  # the callback meets the same database and reports it
@@ -173,14 +186,11 @@ def _handle(stage, consumer, callback, message):
 
 def _unfinished(body):
     """True if the message's harvest object is still being fetched or imported."""
-    from ckan import model
-    try:
-        object_id = json.loads(body)["harvest_object_id"]
-        state = model.Session.execute(sa.text("SELECT state FROM harvest_object WHERE id = :id"),
-                                      {"id": object_id}).scalar()
-        model.Session.commit()
-    except (ValueError, KeyError, TypeError):
+    object_id = _object_id(body)
+    if object_id is None:
         return False
+    try:
+        state = _object_state(object_id)
     except sa.exc.SQLAlchemyError:
         _drop_session()
         return True  # cannot tell yet: the caller waits for the database and asks again

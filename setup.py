@@ -59,6 +59,7 @@ setup(
             "smartcityms = ckanext.smartcityms.plugin:SmartCityMsPlugin",
             "smartcityms_sensor_chart = ckanext.smartcityms.web.sensor_views:SensorChartView",
             "smartcityms_sensor_map = ckanext.smartcityms.web.sensor_views:SensorMapView",
+            "smartcityms_table_chart = ckanext.smartcityms.web.table_chart:TableChartView",
             "dcat_ap_de_harvester = ckanext.smartcityms.harvesters.dcat_ap_de:DCATAPdeHarvester",
             "opensensemap_harvester = ckanext.smartcityms.harvesters.opensensemap.harvester:OpenSenseMapHarvester",
             "stadtwerke_ms_harvester = ckanext.smartcityms.harvesters.stadtwerke.harvester:StadtwerkeHarvester",

@@ -8,10 +8,11 @@ import importlib.resources
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.xloader.interfaces import IXloader
 
 from ckanext.smartcityms import cache, cli, web
 from ckanext.smartcityms.datastore import changes as datastore_changes
-from ckanext.smartcityms.datastore import feed_status
+from ckanext.smartcityms.datastore import feed_status, uploads
 from ckanext.smartcityms.dcat import catalog as dcat_catalog
 from ckanext.smartcityms.dcat import shacl
 from ckanext.smartcityms.dcat import store as dcat_store
@@ -37,6 +38,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(IXloader, inherit=True)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
@@ -62,7 +64,8 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_actions(self):
         return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions(),
-                **suggestions.get_actions(), **download_actions.get_actions(), **datastore_changes.get_actions()}
+                **suggestions.get_actions(), **download_actions.get_actions(), **datastore_changes.get_actions(),
+                "xloader_submit": uploads.xloader_submit}
 
     def get_blueprint(self):
         return web.get_blueprints()
@@ -113,6 +116,14 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
             cache.dataset_changed(dataset_id)
             dcat_store.schedule_refresh(dataset_id)
             catalogue_dump.schedule_rebuild()
+
+    # IXloader (uploaded and linked tables, datastore/uploads.py)
+
+    def can_upload(self, resource_id):
+        return uploads.can_upload(resource_id)
+
+    def after_upload(self, context, resource_dict, dataset_dict):
+        uploads.loaded(resource_dict["id"])
 
     # IOrganizationController (IPackageController has hooks of the same
     # names; they get a Package, which is not an organization).

@@ -1,18 +1,25 @@
 /*
- * Time-series chart of one sensor: reads the resource's own CSV URL
- * (openSenseMap answers createdAt,value for the last 48 hours), draws an SVG
- * line and writes a text summary and a table for screen readers. No library,
- * nothing loaded from elsewhere.
+ * Time-series chart: reads either a sensor's own CSV URL (openSenseMap
+ * answers createdAt,value for the last 48 hours) or, with data-time-field
+ * and data-value-field, a datastore_search answer (uploaded tables); draws
+ * an SVG line and writes a text summary and a table for screen readers. No
+ * library, nothing loaded from elsewhere.
  */
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
 
-  function parse(text) {
-    var rows = text.trim().split(/\r?\n/).slice(1), points = [];
-    rows.forEach(function (row) {
-      var cells = row.split(","), time = new Date(cells[0]), value = parseFloat(cells[1]);
-      if (!isNaN(time.getTime()) && isFinite(value)) { points.push({ t: time, v: value }); }
+  function parse(text, figure) {
+    var timeField = figure.getAttribute("data-time-field"), valueField = figure.getAttribute("data-value-field");
+    var pairs = [], points = [];
+    if (timeField) {
+      JSON.parse(text).result.records.forEach(function (record) { pairs.push([record[timeField], record[valueField]]); });
+    } else {
+      text.trim().split(/\r?\n/).slice(1).forEach(function (row) { pairs.push(row.split(",")); });
+    }
+    pairs.forEach(function (pair) {
+      var time = new Date(pair[0]), value = parseFloat(pair[1]);
+      if (pair[0] && !isNaN(time.getTime()) && isFinite(value)) { points.push({ t: time, v: value }); }
     });
     return points.sort(function (a, b) { return a.t - b.t; });
   }
@@ -69,7 +76,7 @@
         return response.text();
       })
       .then(function (text) {
-        var points = parse(text);
+        var points = parse(text, figure);
         if (!points.length) { status.textContent = figure.getAttribute("data-empty"); return; }
         draw(figure, points);
       })

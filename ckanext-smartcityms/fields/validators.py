@@ -350,12 +350,23 @@ def smartcityms_positive_number(value):
 
 
 def smartcityms_checksum(key, data, errors, context):
-    """A checksum needs its algorithm, and its length must fit the algorithm."""
+    """A checksum needs its algorithm, and its length must fit the algorithm.
+
+    Without an algorithm, a hex digest whose length only one algorithm of the
+    vocabulary produces names it: tools of the CKAN ecosystem (ckanext-xloader
+    writes the MD5 of the file it loaded) set `hash` alone."""
     checksum = data.get(key)
     if _is_empty(checksum):
         return
-    algorithm_uri = data.get(key[:-1] + ("hash_algorithm",))
-    concept = vocabularies.vocabulary("checksum-algorithm").get(algorithm_uri or "")
+    algorithm_key = key[:-1] + ("hash_algorithm",)
+    algorithms = vocabularies.vocabulary("checksum-algorithm")
+    concept = algorithms.get(data.get(algorithm_key) or "")
+    if concept is None and _is_empty(data.get(algorithm_key)):
+        text = str(checksum).strip().lower()
+        fitting = [c for c in algorithms.concepts if vocabularies.checksum_fits(c, text)]
+        if len(fitting) == 1:
+            concept = fitting[0]
+            data[algorithm_key] = concept["uri"]
     if concept is None:
         errors[key].append(_("Please choose the checksum algorithm"))
         return

@@ -22,8 +22,12 @@ def test_demo_content_loads_searchable_datasets_and_is_idempotent(cli):
     assert second.exit_code == 0, second.output
 
     found = tk.get_action("package_search")({}, {"q": "*:*", "facet.field": ["organization"]})
-    assert found["count"] == 6
-    assert found["facets"]["organization"]["stadt-muenster"] == 3
+    assert found["count"] == 7
+    assert found["facets"]["organization"]["stadt-muenster"] == 4
+    # the uploaded table: one resource, its file in CKAN's storage, made once
+    uploaded = tk.get_action("package_show")({}, {"id": "ladesaeulen-muenster"})
+    assert [r["url_type"] for r in uploaded["resources"]] == ["upload"]
+    assert uploaded["resources"][0]["url"].endswith("/download/ladesaeulen_muenster_bnetza_extract_head.csv")
     assert sorted(tk.get_action("organization_list")({}, {})) == [
         "sensebox-community", "stadt-muenster", "stadtwerke-muenster"]
 

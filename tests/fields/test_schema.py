@@ -99,7 +99,7 @@ class TestErrors:
         ({"mimetype": "csv please"}, "mimetype", "IANA media type"),
         ({"size": "-5"}, "size", "whole number of bytes"),
         ({"hash": "abc", "hash_algorithm": "sha256"}, "hash", "not a SHA-256 checksum"),
-        ({"hash": "9e107d9d372bb6826bd81d3542a419d6"}, "hash", "choose the checksum algorithm"),
+        ({"hash": "9e107d9d372bb6826bd81d3542a41"}, "hash", "choose the checksum algorithm"),
         ({"download_url": "ftp//broken"}, "download_url", "valid URL"),
         ({"format": "Lochkarte"}, "format", '"Lochkarte" is not in the list of File formats'),
     ])
@@ -108,6 +108,14 @@ class TestErrors:
         errors = errors_of(minimal_dataset(org["id"], resources=[resource]))
         resource_errors = errors["resources"][0]
         assert any(message in text for text in resource_errors[field]), errors
+
+    def test_a_checksum_alone_is_named_by_its_length(self, org):
+        """ckanext-xloader writes the MD5 of a loaded file into `hash`, nothing else."""
+        resource = dict(minimal_dataset(org["id"])["resources"][0], hash="9E107D9D372BB6826BD81D3542A419D6")
+        created = create(**minimal_dataset(org["id"], resources=[resource]))
+        stored = created["resources"][0]
+        assert stored["hash"] == "9e107d9d372bb6826bd81d3542a419d6"
+        assert stored["hash_algorithm"] == "http://spdx.org/rdf/terms#checksumAlgorithm_md5"
 
     def test_nothing_invalid_is_stored_on_update(self, org):
         created = create(**minimal_dataset(org["id"]))

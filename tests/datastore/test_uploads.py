@@ -1,0 +1,178 @@
+"""Uploaded and linked tables as an editor meets them: `ckan run` takes the file
+through the Action API, a real `ckan jobs worker` runs ckanext-xloader's load
+and our typing job, and the table answers through the API and its views.
+
+The file is the real Münster extract of the Bundesnetzagentur's charging
+station register (semicolons, decimal commas, dd.mm.yyyy dates), encoded in
+Latin-1 as office exports are."""
+import pathlib
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from tests.browser import LiveCKAN, render
+from tests.datasets import LICENSES, minimal_dataset
+from tests.replay import shared_file
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore")
+CKAN = str(pathlib.Path(sys.executable).with_name("ckan"))
+CHARGERS = "fixtures/stadtwerke/ladesaeulen_muenster_bnetza_extract_head.csv"
+BICYCLES = "fixtures/stadtwerke/radverkehr_zaehlstelle_100031297_2026-08_head.csv"
+LICENCE = LICENSES + "dl-by-de/2.0"
+
+
+@pytest.fixture
+def portal(tmp_path):
+    """The web server and the job worker, as `make demo` runs them; xloader reaches
+    the web server on its loopback address (ckanext.xloader.site_url)."""
+    from ckan.lib import jobs as ckan_jobs
+    ckan_jobs.get_queue().empty()
+    port = __import__("tests.browser", fromlist=["free_port"]).free_port()
+    ini = tmp_path / "uploads.ini"
+    ini.write_text(f"[app:main]\nuse = config:{tk.config['__file__']}\n"
+                   f"ckanext.xloader.site_url = http://127.0.0.1:{port}\n")
+    server = LiveCKAN(ini, port=port)
+    worker = subprocess.Popen([CKAN, "-c", str(ini), "jobs", "worker"],
+                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "w"))
+    yield server
+    worker.terminate()
+    worker.wait(timeout=30)
+    server.stop()
+    ckan_jobs.get_queue().empty()
+
+
+@pytest.fixture
+def editor():
+    user = factories.User()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}], image_url="")
+    token = helpers.call_action("api_token_create", {"user": user["name"]}, user=user["name"], name="t")["token"]
+    dataset = helpers.call_action("package_create", {"user": user["name"]}, **minimal_dataset(
+        org["id"], name="ladesaeulen", title="Ladesäulen in Münster", handlungsfeld=["umwelt-energie-klima"]))
+    return {"token": token, "dataset": dataset}
+
+
+def api(portal, action, token=None, **params):
+    answer = requests.get(f"{portal.url}/api/3/action/{action}", params=params,
+                          headers={"Authorization": token} if token else {}, timeout=30)
+    return answer.json()
+
+
+def wait_for(condition, what, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"{what} did not happen within {seconds} s")
+
+
+def upload(portal, editor, name, body, resource_id=None):
+    action = "resource_update" if resource_id else "resource_create"
+    data = {"name": name, "format": "CSV", "license": LICENCE, "license_attribution_by_text": "Stadt Münster"}
+    data.update({"id": resource_id} if resource_id else {"package_id": editor["dataset"]["id"]})
+    answer = requests.post(f"{portal.url}/api/3/action/{action}", data=data,
+                           files={"upload": (name, body, "text/csv")},
+                           headers={"Authorization": editor["token"]}, timeout=60)
+    assert answer.status_code == 200, answer.text[-2000:]
+    return answer.json()["result"]
+
+
+def load_status(portal, editor, resource_id):
+    status = api(portal, "xloader_status", editor["token"], resource_id=resource_id)
+    return status["result"]["status"] if status.get("success") else None
+
+
+def field_types(portal, resource_id):
+    info = api(portal, "datastore_info", id=resource_id)
+    return {f["id"]: f["type"] for f in info["result"]["fields"]} if info.get("success") else {}
+
+
+def test_an_uploaded_german_csv_becomes_a_typed_searchable_table_with_preview_and_chart(portal, editor):
+    body = shared_file(CHARGERS).read_bytes().decode("utf-8").encode("latin-1")
+    resource = upload(portal, editor, "ladesaeulen.csv", body)
+
+    wait_for(lambda: load_status(portal, editor, resource["id"]) == "complete", "the xloader load")
+    types = wait_for(lambda: (lambda t: t if t.get("Breitengrad") == "numeric" else None)(
+        field_types(portal, resource["id"])), "typing the columns")
+    assert types["Inbetriebnahmedatum"] == "date"
+    assert types["Nennleistung Ladeeinrichtung [kW]"] == "numeric"
+    assert types["Straße"] == "text" and types["Public Key1"] == "text"
+
+    rows = api(portal, "datastore_search", resource_id=resource["id"], limit=100)["result"]
+    assert rows["total"] == 29
+    first = {r["Straße"]: r for r in rows["records"]}["Ritterstraße"]  # Latin-1 read as such
+    assert float(first["Breitengrad"]) == 51.964164 and float(first["Längengrad"]) == 7.63198
+    assert first["Inbetriebnahmedatum"].startswith("2022-03-07")
+    # German full text: a plural form finds the singular in the file
+    found = api(portal, "datastore_search", resource_id=resource["id"], q="Normalladeeinrichtungen")
+    assert found["result"]["total"] >= 1
+
+    wait_for(lambda: len({v["view_type"] for v in api(portal, "resource_view_list", id=resource["id"])["result"]}
+                         & {"datatables_view", "smartcityms_table_chart"}) == 2, "both views")
+    views = {v["view_type"]: v for v in api(portal, "resource_view_list", id=resource["id"])["result"]}
+    chart = render(f"{portal.url}/dataset/ladesaeulen/resource/{resource['id']}/view/"
+                   f"{views['smartcityms_table_chart']['id']}", "upload-chart.png")
+    # the measurement, not the postcode or a coordinate, over the commissioning date
+    assert "29 Werte von Nennleistung Ladeeinrichtung [kW] von" in chart, chart[-3000:]
+    page = requests.get(f"{portal.url}/dataset/ladesaeulen/resource/{resource['id']}", timeout=30).text
+    assert views["datatables_view"]["id"] in page
+
+    # A broken replacement keeps the resource and the table it had, and says why
+    broken = upload(portal, editor, "ladesaeulen.csv", b"\x00\x01PK\x03\x04" + bytes(range(256)) * 40,
+                    resource_id=resource["id"])
+    assert broken["id"] == resource["id"]
+    wait_for(lambda: load_status(portal, editor, resource["id"]) == "error", "the failed load")
+    status = api(portal, "xloader_status", editor["token"], resource_id=resource["id"])["result"]
+    assert status["error"] or status["task_info"]["error"], status
+    assert api(portal, "resource_show", id=resource["id"])["success"]
+    assert api(portal, "datastore_search", resource_id=resource["id"])["result"]["total"] == 29
+
+
+def test_a_linked_table_loads_and_a_link_to_an_internal_address_is_refused_with_the_reason(
+        portal, editor, replay_server):
+    replay_server.serve_file("/radverkehr.csv", BICYCLES, "text/csv")
+
+    def link(name, url):
+        answer = requests.post(f"{portal.url}/api/3/action/resource_create", json={
+            "package_id": editor["dataset"]["id"], "name": name, "url": url, "format": "CSV",
+            "license": LICENCE, "license_attribution_by_text": "Stadt Münster"},
+            headers={"Authorization": editor["token"]}, timeout=60)
+        assert answer.status_code == 200, answer.text[-2000:]
+        return answer.json()["result"]
+
+    linked = link("Radverkehr Promenade", replay_server.url("/radverkehr.csv"))
+    wait_for(lambda: field_types(portal, linked["id"]).get("Datetime") == "timestamp", "the linked load")
+    assert field_types(portal, linked["id"])["100031297 (Promenade (nördl. Salzstraße))"] == "numeric"
+
+    internal = link("Intern", "http://10.20.30.40/export.csv")
+    status = api(portal, "xloader_status", editor["token"], resource_id=internal["id"])["result"]
+    assert status["status"] == "error" and "internal address" in status["error"]["message"], status
+    assert not api(portal, "resource_show", id=internal["id"])["result"].get("datastore_active")
+    page = requests.get(f"{portal.url}/dataset/ladesaeulen/resource_data/{internal['id']}",
+                        headers={"Authorization": editor["token"]}, timeout=30).text
+    assert "internal address" in page
+
+
+def test_resources_of_harvested_datasets_are_left_to_their_harvester(editor):
+    from ckanext.harvest import model as harvest_model
+    context = {"user": factories.Sysadmin()["name"]}
+    source = tk.get_action("harvest_source_create")(dict(context), {
+        "name": "opensensemap", "title": "openSenseMap", "url": "https://api.opensensemap.org/boxes",
+        "source_type": "opensensemap", "owner_org": editor["dataset"]["owner_org"], "frequency": "MANUAL"})
+    job = harvest_model.HarvestJob(source_id=source["id"])
+    job.save()
+    harvest_model.HarvestObject(job=job, harvest_source_id=source["id"], guid="box-1",
+                                package_id=editor["dataset"]["id"], current=True).save()
+    resource = editor["dataset"]["resources"][0]
+    helpers.call_action("resource_patch", context, id=resource["id"], format="CSV")
+    assert helpers.call_action("xloader_submit", context, resource_id=resource["id"]) is False
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("task_status_show", context, entity_id=resource["id"], task_type="xloader",
+                            key="xloader")

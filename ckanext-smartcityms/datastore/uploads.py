@@ -21,6 +21,7 @@ import datetime
 import json
 import logging
 import re
+import secrets
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -137,7 +138,6 @@ def add_chart_view(resource_id):
 def _site_user_token():
     """The site user's xloader token, made once. In a session of its own: xloader
     submits from inside another commit (a resource changed), where ours may not commit."""
-    import secrets
     session = model.meta.create_local_session()
     try:
         site_id = tk.config.get("ckan.site_id")

@@ -16,7 +16,7 @@ import requests
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from tests.browser import LiveCKAN, render
+from tests.browser import LiveCKAN, free_port, render
 from tests.datasets import LICENSES, minimal_dataset
 from tests.replay import shared_file
 
@@ -33,7 +33,7 @@ def portal(tmp_path):
     the web server on its loopback address (ckanext.xloader.site_url)."""
     from ckan.lib import jobs as ckan_jobs
     ckan_jobs.get_queue().empty()
-    port = __import__("tests.browser", fromlist=["free_port"]).free_port()
+    port = free_port()
     ini = tmp_path / "uploads.ini"
     ini.write_text(f"[app:main]\nuse = config:{tk.config['__file__']}\n"
                    f"ckanext.xloader.site_url = http://127.0.0.1:{port}\n")

@@ -71,7 +71,7 @@ def test_the_main_navigation_marks_projects_only_on_project_pages(app, published
 
 
 def test_the_pager_links_have_names(app, published):
-    # 31 datasets: two pages of search results (CKAN draws previous/next as bare icons)
+    # 32 datasets: two pages of search results (CKAN draws previous/next as bare icons)
     page = app.get("/dataset/").body
     link = re.search(r'<a class="page-link" href="/dataset/\?page=2">(.*?)</a>\s*</li>\s*</ul>', page, re.S)
     assert link and 'class="visually-hidden">Nächste Seite</span>' in link.group(1), link

@@ -22,6 +22,7 @@ from ckanext.smartcityms.fields import validators
 from ckanext.smartcityms.quality import actions as quality_actions
 from ckanext.smartcityms.reference import licenses
 from ckanext.smartcityms.search import facets, indexing, query, suggestions
+from ckanext.smartcityms.showcases import links as showcase_links
 from ckanext.smartcityms.web import helpers
 
 
@@ -65,13 +66,13 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_actions(self):
         return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions(),
                 **suggestions.get_actions(), **download_actions.get_actions(), **datastore_changes.get_actions(),
-                "xloader_submit": uploads.xloader_submit}
+                "xloader_submit": uploads.xloader_submit, **showcase_links.get_actions()}
 
     def get_blueprint(self):
         return web.get_blueprints()
 
     def get_validators(self):
-        return validators.get_validators()
+        return {**validators.get_validators(), **showcase_links.get_validators()}
 
     def get_helpers(self):
         return helpers.get_helpers()
@@ -89,27 +90,39 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return pkg_dict
 
     def before_dataset_search(self, search_params):
+        search_params = showcase_links.datasets_only_unless_asked(search_params)
         return query.weighted_query(indexing.bbox_filter(search_params))
 
     def after_dataset_search(self, search_results, search_params):
         return facets.name_facet_items(search_results)
 
     def dataset_facets(self, facets_dict, package_type):
+        if package_type == showcase_links.TYPE:
+            return facets.showcase_facets(facets_dict)
         return facets.add_facets(facets_dict)
 
     def after_dataset_create(self, context, pkg_dict):
+        self._showcase_changed(context, pkg_dict)
         self._dataset_changed(pkg_dict.get("id"))
 
     def after_dataset_update(self, context, pkg_dict):
         # Also after resource_create/update/delete, which update the dataset
         # (resource_delete without changing its metadata_modified).
+        self._showcase_changed(context, pkg_dict)
         self._dataset_changed(pkg_dict.get("id"))
 
     def after_dataset_delete(self, context, pkg_dict):
+        self._showcase_changed(context, pkg_dict)
         if pkg_dict.get("id"):
             cache.dataset_changed(pkg_dict["id"])
         dcat_store.forget(pkg_dict.get("id"))
         catalogue_dump.schedule_rebuild()
+
+    def _showcase_changed(self, context, pkg_dict):
+        """The datasets a showcase uses (or used) name it in their DCAT output."""
+        if showcase_links.is_showcase(pkg_dict):
+            for dataset_id in showcase_links.touched_datasets(context, pkg_dict):
+                self._dataset_changed(dataset_id)
 
     def _dataset_changed(self, dataset_id):
         if dataset_id:

@@ -29,6 +29,16 @@ def queues_empty():
 
 
 @pytest.fixture
+def live_ckan():
+    """`ckan run` of the test configuration in its own process: what a browser or API client meets."""
+    import ckan.plugins.toolkit as tk
+    from tests.browser import LiveCKAN
+    server = LiveCKAN(tk.config["__file__"])
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def replay_server():
     server = ReplayServer().start()
     yield server

@@ -29,6 +29,7 @@ LAYERS = [
     {"web"},
     {"quality", "downloads"},
     {"dcat", "search", "datastore", "demo"},
+    {"showcases"},
     {"fields"},
     {"strategy"},
     {"reference"},

@@ -30,12 +30,13 @@ from ckanext.smartcityms.fields import geometry as geo
 from ckanext.smartcityms.fields import iri
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import geocoding, vocabularies
+from ckanext.smartcityms.showcases import links as showcase_links
 from ckanext.smartcityms.strategy import themes
 from ckanext.smartcityms.strategy.uris import handlungsfeld_scheme_uri, handlungsfeld_uri, projekt_uri
 
 # Bump when the profile's output changes: every stored and cached dataset
 # graph (cache.DCAT_GRAPHS, cache.DCAT_TURTLE) is then built anew.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -144,6 +145,7 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
         self._de_spatial(dataset_dict, dataset_ref)
         self._de_themes_and_subjects(dataset_dict, dataset_ref)
         self._de_projects(dataset_dict, dataset_ref)
+        self._de_showcases(dataset_dict, dataset_ref)
         self._de_contact_url(dataset_dict, dataset_ref)
         self._de_dcatde_properties(dataset_dict, dataset_ref)
         self._de_type_concepts(dataset_ref, [DCATAP.availability])
@@ -277,6 +279,19 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
             self.g.add((activity, RDF.type, PROV.Activity))
             self.g.add((activity, RDFS.label, Literal(project["title"]["de"], lang="de")))
             self.g.add((activity, RDFS.label, Literal(project["title"]["en"], lang="en")))
+
+    def _de_showcases(self, dataset_dict, dataset_ref):
+        """Applications that use the dataset, as dct:isReferencedBy (DCAT-AP 3, taken
+        over by DCAT-AP.de 3.0): "a related resource that references, cites, or
+        otherwise points to the dataset". Not dct:references (the other direction:
+        what the dataset itself cites) and not foaf:page (a page *about* the
+        dataset, which harvesters show as its documentation)."""
+        site = tk.config.get("ckan.site_url", "").rstrip("/")
+        for showcase in showcase_links.showcases_of(dataset_dict.get("id")):
+            page = URIRef(f"{site}/{showcase_links.TYPE}/{showcase['id']}")
+            self.g.add((dataset_ref, DCTERMS.isReferencedBy, page))
+            self.g.add((page, RDF.type, FOAF.Document))
+            self.g.add((page, DCTERMS.title, Literal(showcase.get("title") or showcase["name"])))
 
     def _de_contact_url(self, dataset_dict, dataset_ref):
         for contact in self.g.objects(dataset_ref, DCAT.contactPoint):

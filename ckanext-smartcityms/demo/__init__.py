@@ -3,6 +3,9 @@
 Loading is idempotent: existing organizations and datasets with the same
 names are updated to the file's content, others are created.
 
+`showcases` are applications (Anwendungen) that use the demo datasets; they
+come last, as they name datasets that must exist.
+
 `uploaded_tables` are datasets whose file is uploaded as an editor uploads
 one (a recording shipped in demo/recordings), so that the job worker loads it
 into the DataStore through ckanext-xloader. Such a dataset is made once and
@@ -42,7 +45,7 @@ def read_content(setting=None):
 def load(setting=None):
     content = read_content(setting)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    report = {"organizations": [], "datasets": []}
+    report = {"organizations": [], "datasets": [], "showcases": []}
     for org in content.get("organizations", []):
         _upsert("organization", org, site_user["name"])
         report["organizations"].append(org["name"])
@@ -52,6 +55,9 @@ def load(setting=None):
     for table in content.get("uploaded_tables", []):
         _upload_once(table, site_user["name"])
         report["datasets"].append(table["dataset"]["name"])
+    for showcase in content.get("showcases", []):
+        _upsert("package", dict(showcase, type="showcase"), site_user["name"])
+        report["showcases"].append(showcase["name"])
     return report
 
 

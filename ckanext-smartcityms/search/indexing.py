@@ -14,7 +14,7 @@ from ckanext.smartcityms.fields.geometry import centre
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.strategy import themes as strategy_themes
 
-LIST_FIELDS = ("handlungsfeld", "projekt", "phenomena", "sensor_types")
+LIST_FIELDS = ("handlungsfeld", "projekt", "phenomena", "sensor_types", "uses_datasets")
 
 
 def index_lists(pkg_dict):

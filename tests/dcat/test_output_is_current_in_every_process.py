@@ -13,12 +13,10 @@ import pytest
 import rdflib
 from rdflib.namespace import FOAF, RDFS, SKOS
 
-import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.smartcityms import strategy
 from ckanext.smartcityms.dcat import store as dcat_store
-from tests.browser import LiveCKAN
 from tests.datasets import minimal_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -30,10 +28,8 @@ HANDLUNGSFELD = rdflib.URIRef("http://test.ckan.net/vocab/handlungsfelder/mobili
 
 
 @pytest.fixture
-def web_server():
-    server = LiveCKAN(tk.config["__file__"])
-    yield server
-    server.stop()
+def web_server(live_ckan):
+    return live_ckan
 
 
 def graphs(app, server, name):

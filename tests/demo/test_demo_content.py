@@ -30,6 +30,12 @@ def test_demo_content_loads_searchable_datasets_and_is_idempotent(cli):
     assert uploaded["resources"][0]["url"].endswith("/download/ladesaeulen_muenster_bnetza_extract_head.csv")
     assert sorted(tk.get_action("organization_list")({}, {})) == [
         "sensebox-community", "stadt-muenster", "stadtwerke-muenster"]
+    # three applications, loaded once each, linked to the datasets they use
+    assert "showcases: 3 (aasee-wasserqualitaet-live, klimaheroes, dashboard-smart-city-muenster)" in second.output
+    showcases = tk.get_action("package_search")({}, {"fq": "dataset_type:showcase", "rows": 10})
+    assert showcases["count"] == 3
+    aasee = tk.get_action("package_show")({}, {"id": "aasee-monitoring"})["id"]
+    assert all(aasee in found["uses_datasets"] for found in showcases["results"])
 
 
 def test_broken_demo_content_file_fails_with_a_clear_message(cli, tmp_path):

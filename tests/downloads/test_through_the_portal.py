@@ -16,17 +16,9 @@ import requests
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFParser
 
-from tests.browser import LiveCKAN
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 CKAN = str(pathlib.Path(sys.executable).with_name("ckan"))
-
-
-@pytest.fixture
-def live_ckan():
-    server = LiveCKAN(tk.config["__file__"])
-    yield server
-    server.stop()
 
 
 def run_worker():

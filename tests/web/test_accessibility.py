@@ -13,21 +13,12 @@ import subprocess
 
 import pytest
 
-import ckan.plugins.toolkit as tk
-
-from tests.browser import ROOT, SCREENSHOTS, LiveCKAN, chromium
+from tests.browser import ROOT, SCREENSHOTS, chromium
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 PAGES = ["/", "/dataset/", "/dataset/?q=Radferkehr", "/dataset/aasee", "/handlungsfeld/mobilitaet-verkehr", "/projekt/aaseemonitoring",
          "/user/login", "/qualitaet", "/entwickler", "/entwickler/api", "/download", "/download/dataset/aasee"]
 CHECKER = ROOT / "tests" / "a11y" / "check_pages.mjs"
-
-
-@pytest.fixture
-def live_ckan():
-    server = LiveCKAN(tk.config["__file__"])
-    yield server
-    server.stop()
 
 
 def check(urls):

@@ -5,23 +5,15 @@ import json
 import pytest
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.smartcityms.harvesters.opensensemap import mapping
 from ckanext.smartcityms.harvesters.opensensemap.harvester import DEFAULTS
 from ckanext.smartcityms.web.sensor_views import add_missing_views
-from tests.browser import LiveCKAN, render
+from tests.browser import render
 from tests.replay import Response, shared_file
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-
-
-@pytest.fixture
-def live_ckan():
-    server = LiveCKAN(tk.config["__file__"])
-    yield server
-    server.stop()
 
 
 def recent_csv(count=96):

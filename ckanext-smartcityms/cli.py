@@ -30,6 +30,14 @@ def demo_content(content_file):
         click.echo(f"{kind}: {len(names)} ({', '.join(names)})")
 
 
+@smartcityms.command("db-upgrade")
+def db_upgrade():
+    """Create or migrate the extension's own tables (data requests)."""
+    from ckanext.smartcityms.data_requests import migrations
+    migrations.upgrade()
+    click.echo(f"smartcityms tables at revision {migrations.current_version()}")
+
+
 @smartcityms.command("seed")
 @click.option("--force", is_flag=True, help="Also overwrite entries edited in the web UI.")
 def seed(force):

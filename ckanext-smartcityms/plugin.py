@@ -11,6 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.xloader.interfaces import IXloader
 
 from ckanext.smartcityms import cache, cli, web
+from ckanext.smartcityms.data_requests import actions as data_request_actions
 from ckanext.smartcityms.datastore import changes as datastore_changes
 from ckanext.smartcityms.datastore import feed_status, uploads
 from ckanext.smartcityms.dcat import catalog as dcat_catalog
@@ -34,6 +35,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
     p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
@@ -66,7 +68,11 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_actions(self):
         return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions(),
                 **suggestions.get_actions(), **download_actions.get_actions(), **datastore_changes.get_actions(),
-                "xloader_submit": uploads.xloader_submit, **showcase_links.get_actions()}
+                "xloader_submit": uploads.xloader_submit, **showcase_links.get_actions(),
+                **data_request_actions.get_actions()}
+
+    def get_auth_functions(self):
+        return data_request_actions.get_auth_functions()
 
     def get_blueprint(self):
         return web.get_blueprints()

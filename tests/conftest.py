@@ -10,13 +10,17 @@ from tests.replay import ReplayServer
 def clean_db(reset_db, migrate_db_for):
     """CKAN's clean_db, plus the tables of the plugins that own migrations.
 
-    reset_db drops every table; the activity and harvest plugins keep their
-    tables in migrations of their own, which CKAN's fixture does not re-apply.
+    reset_db drops every table; the activity and harvest plugins and ours (data
+    requests) keep their tables in migrations of their own, which CKAN's
+    fixture does not re-apply.
     """
     reset_db()
     for plugin in ("activity", "harvest"):
         if p.plugin_loaded(plugin):
             migrate_db_for(plugin)
+    if p.plugin_loaded("smartcityms"):
+        from ckanext.smartcityms.data_requests import migrations
+        migrations.upgrade()
 
 
 @pytest.fixture
@@ -36,6 +40,19 @@ def live_ckan():
     server = LiveCKAN(tk.config["__file__"])
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fresh_limits():
+    """No rate-limit window of an earlier test (they live a minute in Redis)."""
+    def clear():
+        from ckanext.smartcityms import cache
+        connection = cache.redis_connection()
+        for found in connection.scan_iter(cache.key("data-request-rate", "*")):
+            connection.delete(found)
+    clear()
+    yield
+    clear()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ LAYERS = [
     {"web"},
     {"quality", "downloads"},
     {"dcat", "search", "datastore", "demo"},
-    {"showcases"},
+    {"showcases", "data_requests"},
     {"fields"},
     {"strategy"},
     {"reference"},

@@ -3,6 +3,9 @@
 Loading is idempotent: existing organizations and datasets with the same
 names are updated to the file's content, others are created.
 
+`data_requests` are Datenwünsche as citizens send them, some already
+answered; one with the same title is left as it is.
+
 `showcases` are applications (Anwendungen) that use the demo datasets; they
 come last, as they name datasets that must exist.
 
@@ -45,7 +48,7 @@ def read_content(setting=None):
 def load(setting=None):
     content = read_content(setting)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    report = {"organizations": [], "datasets": [], "showcases": []}
+    report = {"organizations": [], "datasets": [], "showcases": [], "data_requests": []}
     for org in content.get("organizations", []):
         _upsert("organization", org, site_user["name"])
         report["organizations"].append(org["name"])
@@ -58,7 +61,25 @@ def load(setting=None):
     for showcase in content.get("showcases", []):
         _upsert("package", dict(showcase, type="showcase"), site_user["name"])
         report["showcases"].append(showcase["name"])
+    for wish in content.get("data_requests", []):
+        _data_request_once(wish, site_user["name"])
+        report["data_requests"].append(wish["title"])
     return report
+
+
+def _data_request_once(wish, user):
+    context = {"user": user, "ignore_auth": True}
+    known = tk.get_action("smartcityms_data_request_list")(dict(context), {"limit": 100})["results"]
+    if any(found["title"] == wish["title"] for found in known):
+        return
+    asked = {name: wish.get(name) for name in ("title", "description", "intended_use")}
+    answer = {name: wish[name] for name in ("status", "answer", "dataset", "handlungsfeld") if name in wish}
+    try:
+        created = tk.get_action("smartcityms_data_request_create")(dict(context), asked)
+        if answer:
+            tk.get_action("smartcityms_data_request_update")(dict(context), dict(answer, id=created["id"]))
+    except tk.ValidationError as error:
+        raise DemoContentError(f"data request {wish['title']!r}: {error.error_summary}") from error
 
 
 def _upload_once(table, user):

@@ -36,6 +36,10 @@ def test_demo_content_loads_searchable_datasets_and_is_idempotent(cli):
     assert showcases["count"] == 3
     aasee = tk.get_action("package_show")({}, {"id": "aasee-monitoring"})["id"]
     assert all(aasee in found["uses_datasets"] for found in showcases["results"])
+    # two data requests, one of them answered with a dataset; not sent twice
+    wishes = tk.get_action("smartcityms_data_request_list")({}, {})
+    assert [(w["status"], (w["dataset"] or {}).get("name")) for w in wishes["results"]] == [
+        ("published", "bike-and-ride-stationen"), ("open", None)]
 
 
 def test_broken_demo_content_file_fails_with_a_clear_message(cli, tmp_path):

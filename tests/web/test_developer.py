@@ -14,7 +14,7 @@ from ckan.tests import factories, helpers
 
 from tests.datasets import minimal_dataset
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore")
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore", "fresh_limits")
 
 
 def resolved(node, document):
@@ -50,13 +50,16 @@ def test_the_description_is_valid_openapi_3_1_with_this_portal_as_server(app):
     assert description["servers"] == [{"url": tk.config["ckan.site_url"].rstrip("/") + "/api/3/action"}]
     wanted = {"package_search", "package_show", "organization_list", "datastore_search",
               "datastore_search_sql", "smartcityms_dataset_suggest", "smartcityms_quality_show",
-              "smartcityms_download_status", "smartcityms_download_request", "smartcityms_catalogue_dump_status"}
+              "smartcityms_download_status", "smartcityms_download_request", "smartcityms_catalogue_dump_status",
+              "smartcityms_data_request_list", "smartcityms_data_request_show", "smartcityms_data_request_create"}
     assert {op["operationId"] for item in description["paths"].values() for op in item.values()} == wanted
 
 
 def test_every_operation_answers_as_described(app, portal):
     description = app.get("/api/openapi.json").json
     resource_id = portal["resource"]["id"]
+    wish = helpers.call_action("smartcityms_data_request_create", {"user": ""}, title="Baumkataster",
+                               description="Alle Straßenbäume mit Art und Standort.", intended_use="Schattenkarte")
     calls = {
         "package_search": {"q": "Parkhäuser", "fq": "handlungsfeld:mobilitaet-verkehr"},
         "package_show": {"id": "parkhaeuser"},
@@ -68,6 +71,10 @@ def test_every_operation_answers_as_described(app, portal):
         "smartcityms_download_status": {"kind": "dataset", "id": "parkhaeuser"},
         "smartcityms_download_request": {"kind": "dataset", "id": "parkhaeuser"},
         "smartcityms_catalogue_dump_status": {},
+        "smartcityms_data_request_list": {"status": "open", "limit": "5"},
+        "smartcityms_data_request_show": {"id": wish["id"]},
+        "smartcityms_data_request_create": {"title": "Lärmkarte", "description": "Lärmpegel an Hauptstraßen, stündlich.",
+                                            "intended_use": "Ruhige Routen finden"},
     }
     for path, item in description["paths"].items():
         for method, operation in item.items():

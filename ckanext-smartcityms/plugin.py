@@ -24,7 +24,7 @@ from ckanext.smartcityms.quality import actions as quality_actions
 from ckanext.smartcityms.reference import licenses
 from ckanext.smartcityms.search import facets, indexing, query, suggestions
 from ckanext.smartcityms.showcases import links as showcase_links
-from ckanext.smartcityms.web import helpers
+from ckanext.smartcityms.web import helpers, maps
 
 
 @tk.blanket.config_declarations
@@ -50,6 +50,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         if not config.get("licenses_group_url"):
             # CKAN's licence list = the DCAT-AP.de licences (reference.licenses)
             config["licenses_group_url"] = "file://" + str(licenses.license_list_path())
+        maps.common_map_settings(config)
 
     def configure(self, config):
         shacl.check_at_startup()
@@ -97,7 +98,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_search(self, search_params):
         search_params = showcase_links.datasets_only_unless_asked(search_params)
-        return query.weighted_query(indexing.bbox_filter(search_params))
+        return query.weighted_query(indexing.check_bbox(search_params))
 
     def after_dataset_search(self, search_results, search_params):
         return facets.name_facet_items(search_results)

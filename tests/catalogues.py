@@ -33,8 +33,9 @@ def publish_catalogue(cli, replay_server):
         "name": "stadtwerke", "title": "Stadtwerke Münster", "url": replay_server.url("/"),
         "source_type": "stadtwerke_ms", "owner_org": organizations["stadtwerke-muenster"]["id"],
         "frequency": "MANUAL",
-        "config": json.dumps({"feeds": feeds(replay_server.base_url), "timeout": 2})})
-    assert run_job_through_queues(context, stadtwerke["id"])["stats"]["added"] == 5
+        "config": json.dumps({"feeds": feeds(replay_server.base_url), "timeout": 20})})
+    job = run_job_through_queues(context, stadtwerke["id"])
+    assert job["stats"]["added"] == 5, job
 
     helpers.call_action("package_create", dict(context),
                         **full_dataset(organizations["stadt-muenster"]["id"], name="alle-felder"))

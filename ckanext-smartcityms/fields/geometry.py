@@ -1,5 +1,4 @@
-"""GeoJSON geometries of datasets (`spatial`, WGS 84): positions, centre, bounding box, WKT."""
-import json
+"""GeoJSON geometries of datasets (`spatial`, WGS 84): positions, bounding box, WKT."""
 
 DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2,
          "Polygon": 2, "MultiPolygon": 3}
@@ -23,16 +22,6 @@ def bounds(geometry):
         xs.append(lon)
         ys.append(lat)
     return min(xs), min(ys), max(xs), max(ys)
-
-
-def centre(geojson):
-    """(lon, lat) of the middle of a stored geometry's bounding box, or None if unreadable."""
-    try:
-        geometry = json.loads(geojson) if isinstance(geojson, str) else None
-        west, south, east, north = bounds(geometry)
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError):
-        return None
-    return (float(west) + float(east)) / 2, (float(south) + float(north)) / 2
 
 
 def _ring_wkt(ring):

@@ -1,16 +1,20 @@
-"""What the search index gets from a dataset, and area searches.
+"""What the search index gets from a dataset, and the area a search asks for.
 
 List fields are stored as JSON strings; Solr gets real lists so that
 `fq=handlungsfeld:<slug>` and facets work (solr/schema-additions.xml). The
-names of its Handlungsfelder and projects are indexed in both languages. The
-centre of a dataset's geometry is indexed as location_lon/location_lat, so
-`ext_bbox=west,south,east,north` (the parameter ckanext-spatial uses) finds
-datasets in an area without a spatial extension.
+names of its Handlungsfelder and projects are indexed in both languages.
+
+Areas are ckanext-spatial's: its spatial_query plugin indexes a dataset's
+geometry (spatial_geom) and turns `ext_bbox=west,south,east,north` into an
+intersection filter. It reads the geometry from the `spatial` extra, which
+ckanext-scheming keeps as a field of its own, so the geometry is handed over
+under the extra's name here; and an unreadable `ext_bbox` is answered with
+a sentence before it reaches ckanext-spatial (which would raise a 500).
 """
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchQueryError
 
 from ckanext.smartcityms import strategy
-from ckanext.smartcityms.fields.geometry import centre
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.strategy import themes as strategy_themes
 
@@ -31,9 +35,8 @@ def index_lists(pkg_dict):
     labels = strategy_labels(pkg_dict)
     if labels:
         pkg_dict["strategy_labels"] = labels
-    middle = centre(pkg_dict.get("spatial"))
-    if middle:
-        pkg_dict["location_lon"], pkg_dict["location_lat"] = middle
+    if pkg_dict.get("spatial") and not pkg_dict.get("extras_spatial"):
+        pkg_dict["extras_spatial"] = pkg_dict["spatial"]
     return pkg_dict
 
 
@@ -59,18 +62,27 @@ def strategy_labels(pkg_dict):
     return list(dict.fromkeys(labels))
 
 
-def bbox_filter(search_params):
-    """`ext_bbox=west,south,east,north` -> a Solr filter on the indexed centres."""
-    extras = search_params.get("extras") or {}
-    text = extras.get("ext_bbox")
+class UnreadableArea(tk.ValidationError, SearchQueryError):
+    """An `ext_bbox` that is no area: the Action API answers it as a validation
+    error of the field (409), CKAN's search pages as a rejected query (400),
+    both with the sentence."""
+
+    def __init__(self):
+        super().__init__({"ext_bbox": [tk._("Give the area as west,south,east,north in degrees")]})
+
+    def __str__(self):
+        return self.error_dict["ext_bbox"][0]
+
+
+def check_bbox(search_params):
+    """`ext_bbox` must be west,south,east,north in degrees; ckanext-spatial filters by it."""
+    text = (search_params.get("extras") or {}).get("ext_bbox")
     if not text:
         return search_params
     try:
-        west, south, east, north = (float(v) for v in text.split(","))
+        west, south, east, north = (float(v) for v in str(text).split(","))
     except ValueError:
-        raise tk.ValidationError({"ext_bbox": [tk._("Give the area as west,south,east,north in degrees")]})
-    if not (west <= east and south <= north):
-        raise tk.ValidationError({"ext_bbox": [tk._("Give the area as west,south,east,north in degrees")]})
-    area = f"location_lon:[{west} TO {east}] AND location_lat:[{south} TO {north}]"
-    search_params["fq"] = f"{search_params.get('fq') or ''} +({area})".strip()
+        raise UnreadableArea()
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise UnreadableArea()
     return search_params

@@ -7,7 +7,7 @@ from ckanext.smartcityms import strategy
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.search import suggestions
-from ckanext.smartcityms.web import labels, showcases
+from ckanext.smartcityms.web import labels, maps, showcases
 from ckanext.smartcityms.web.language import smartcityms_localized
 
 log = logging.getLogger(__name__)
@@ -161,4 +161,4 @@ HELPERS = [
 
 
 def get_helpers():
-    return {helper.__name__: helper for helper in [*HELPERS, *labels.HELPERS, *showcases.HELPERS]}
+    return {helper.__name__: helper for helper in [*HELPERS, *labels.HELPERS, *maps.HELPERS, *showcases.HELPERS]}

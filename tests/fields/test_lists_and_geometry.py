@@ -1,5 +1,4 @@
 """List fields and geometries, read the same way wherever a dataset dict comes from."""
-import json
 
 import pytest
 
@@ -28,23 +27,6 @@ def test_every_form_of_a_list_field_reads_as_a_list(value, expected):
 def test_text_lists_drop_empty_items_and_read_numbers_as_text():
     assert as_text_list(["a", "", None, 3]) == ["a", "3"]
     assert as_text_list('["a", null, ""]') == ["a"]
-
-
-def test_centre_of_points_lines_and_polygons():
-    assert geometry.centre(json.dumps({"type": "Point", "coordinates": [7.62, 51.96]})) == (7.62, 51.96)
-    polygon = {"type": "Polygon", "coordinates": [[[7.0, 51.0], [8.0, 51.0], [8.0, 52.0], [7.0, 51.0]]]}
-    assert geometry.centre(json.dumps(polygon)) == (7.5, 51.5)
-    three_d = {"type": "LineString", "coordinates": [[7, 51, 60.5], [8, 53, 61]]}
-    assert geometry.centre(json.dumps(three_d)) == (7.5, 52.0)
-
-
-@pytest.mark.parametrize("unreadable", [None, "", "kein json", '{"type": "Point"}',
-                                        '{"type": "Point", "coordinates": []}',
-                                        '{"type": "Point", "coordinates": ["x", "y"]}',
-                                        '{"type": "Point", "coordinates": "7,51"}',
-                                        '{"type": "Point", "coordinates": ' + "[" * 5000 + "]" * 5000 + "}"])
-def test_an_unreadable_geometry_has_no_centre(unreadable):
-    assert geometry.centre(unreadable) is None
 
 
 def test_wkt_and_bounding_box():

@@ -1,7 +1,9 @@
-"""What Solr gets from a dataset: real lists, current slugs, EU themes, the geometry's centre."""
+"""What Solr gets from a dataset: real lists, current slugs, EU themes, the geometry for ckanext-spatial; the area asked for."""
 import json
 
 import pytest
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.smartcityms.search import indexing
 
@@ -27,14 +29,20 @@ def test_eu_themes_are_the_datasets_own_or_those_of_its_handlungsfelder():
     assert "data_theme" not in indexing.index_lists({})
 
 
-def test_the_centre_of_the_geometry_is_indexed_and_a_broken_one_is_skipped():
-    point = indexing.index_lists({"spatial": json.dumps({"type": "Point", "coordinates": [7.6, 51.9]})})
-    assert (point["location_lon"], point["location_lat"]) == (7.6, 51.9)
-    broken = indexing.index_lists({"spatial": '{"type": "Point", "coordinates": "7.6,51.9"}'})
-    assert "location_lon" not in broken
+def test_the_geometry_is_handed_to_ckanext_spatial_under_the_extras_name():
+    geometry = json.dumps({"type": "Point", "coordinates": [7.6, 51.9]})
+    assert indexing.index_lists({"spatial": geometry})["extras_spatial"] == geometry
+    assert "extras_spatial" not in indexing.index_lists({})
 
 
-def test_an_area_becomes_a_filter_on_the_centres():
-    params = indexing.bbox_filter({"fq": "+type:dataset", "extras": {"ext_bbox": "7.5,51.8,7.8,52.1"}})
-    assert params["fq"] == "+type:dataset +(location_lon:[7.5 TO 7.8] AND location_lat:[51.8 TO 52.1])"
-    assert indexing.bbox_filter({"fq": "x"}) == {"fq": "x"}
+@pytest.mark.parametrize("area", ["Köln", "7.5,51.8,7.8", "7.8,51.8,7.5,52.1", "7.5,51.8,7.8,95", "nan,1,2,3"])
+def test_an_unreadable_area_is_a_validation_error_with_a_sentence(area):
+    with pytest.raises(tk.ValidationError) as refused:
+        indexing.check_bbox({"extras": {"ext_bbox": area}})
+    assert "west,south,east,north" in str(refused.value.error_dict["ext_bbox"])
+
+
+def test_a_readable_area_passes_unchanged():
+    params = {"fq": "+type:dataset", "extras": {"ext_bbox": "7.5,51.8,7.8,52.1"}}
+    assert indexing.check_bbox(dict(params)) == params
+    assert indexing.check_bbox({"fq": "x"}) == {"fq": "x"}

@@ -60,3 +60,14 @@ def timed_get(url):
     if status != 200:
         raise RuntimeError(f"{url} answered {status}")
     return elapsed
+
+
+def rss_kib(pid):
+    """Resident memory of a process and all its descendants (KiB)."""
+    total = 0
+    try:
+        total += int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("VmRSS:")))
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except (OSError, StopIteration):
+        return 0
+    return total + sum(rss_kib(int(child)) for child in children)

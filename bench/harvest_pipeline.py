@@ -23,22 +23,11 @@ import urllib.request
 
 import rdflib
 
-from common import load_ckan
+from common import load_ckan, rss_kib
 from opensensemap_harvest import Feed, fresh_source, generate_boxes
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DCAT_DATASET = rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")
-
-
-def rss_kib(pid):
-    """Resident memory of a process and all its descendants (KiB)."""
-    total = 0
-    try:
-        total += int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("VmRSS:")))
-        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
-    except (OSError, StopIteration):
-        return 0
-    return total + sum(rss_kib(int(child)) for child in children)
 
 
 class Processes:

@@ -67,6 +67,12 @@ try {
   await page.click(".leaflet-control-custom-button");
   await page.waitForSelector("#draw-map-container.leaflet-container", { state: "visible", timeout: 15000 });
   await page.waitForTimeout(800);  // the modal's animation
+  result.dialogTexts = await page.evaluate(() => ({
+    pencil: document.querySelector(".leaflet-control-custom-button").title,
+    title: document.querySelector(".modal .modal-title").textContent,
+    apply: document.querySelector(".modal .apply").textContent,
+    cancel: document.querySelector(".modal .btn-cancel").textContent,
+  }));
   const box = await page.locator("#draw-map-container").boundingBox();
   await page.mouse.move(box.x + box.width * 0.30, box.y + box.height * 0.30);
   await page.mouse.down();

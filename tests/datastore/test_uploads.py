@@ -176,3 +176,51 @@ def test_resources_of_harvested_datasets_are_left_to_their_harvester(editor):
     with pytest.raises(tk.ObjectNotFound):
         helpers.call_action("task_status_show", context, entity_id=resource["id"], task_type="xloader",
                             key="xloader")
+
+
+def spreadsheet(tmp_path):
+    """An office export as editors upload them: German headers, numbers and dates
+    as real cells, and a measurement typed as text with a decimal comma."""
+    import datetime
+
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Pegel"
+    sheet.append(["Messstelle", "Datum", "Wasserstand [cm]", "Temperatur [°C]", "Kennung"])
+    for day in range(1, 31):
+        sheet.append(["Aasee Nord", datetime.date(2026, 8, day), 180 + day, f"{18 + day / 10:.1f}".replace(".", ","),
+                      f"{day:04d}"])
+    path = tmp_path / "pegel.xlsx"
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_an_uploaded_spreadsheet_becomes_a_typed_table_whose_pages_pass_axe(portal, editor, tmp_path):
+    from tests.web.test_accessibility import check
+    answer = requests.post(f"{portal.url}/api/3/action/resource_create", data={
+        "package_id": editor["dataset"]["id"], "name": "Pegel Aasee", "format": "XLSX", "license": LICENCE,
+        "license_attribution_by_text": "Stadt Münster"},
+        files={"upload": ("pegel.xlsx", spreadsheet(tmp_path),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+        headers={"Authorization": editor["token"]}, timeout=60)
+    assert answer.status_code == 200, answer.text[-2000:]
+    resource = answer.json()["result"]
+
+    wait_for(lambda: load_status(portal, editor, resource["id"]) == "complete", "the xloader load")
+    types = wait_for(lambda: (lambda t: t if t.get("Temperatur [°C]") == "numeric" else None)(
+        field_types(portal, resource["id"])), "typing the columns")
+    assert types["Wasserstand [cm]"] == "numeric" and types["Datum"] in ("date", "timestamp"), types
+    assert types["Kennung"] == "text", types  # ids with leading zeros are no numbers
+    rows = api(portal, "datastore_search", resource_id=resource["id"], sort="Datum", limit=100)["result"]
+    assert rows["total"] == 30
+    assert float(rows["records"][0]["Temperatur [°C]"]) == 18.1 and rows["records"][0]["Datum"].startswith("2026-08-01")
+
+    views = wait_for(lambda: {v["view_type"] for v in api(portal, "resource_view_list", id=resource["id"])["result"]}
+                     >= {"datatables_view", "smartcityms_table_chart"} or None, "the preview and chart views")
+    assert views
+    pages = [f"/dataset/ladesaeulen/resource/{resource['id']}", f"/en/dataset/ladesaeulen/resource/{resource['id']}"]
+    results = check([portal.url + page for page in pages])
+    problems = {url: found["violations"] for url, found in results.items()
+                if found["violations"] or found["status"] != 200}
+    assert not problems, problems

@@ -91,6 +91,8 @@ def test_a_map_search_by_keyboard_and_by_pointer_in_a_browser(places, portal):
     assert result["elsewhere"] == [], result  # no tile service configured: nothing from other servers
     assert set(result["byKeyboard"]["datasets"]) == {
         "/dataset/messstelle-prinzipalmarkt", "/dataset/stadtgebiet-muenster", "/dataset/radweg-am-kanal"}, result
+    assert result["dialogTexts"] == {"pencil": "Gebiet zeichnen", "title": "Bitte zeichnen Sie das Suchgebiet auf der Karte:",
+                                     "apply": "Anwenden", "cancel": "Abbrechen"}, result
     # A drawn rectangle becomes the same parameter, and its results are what the API answers for it.
     drawn = result["drawnArea"]
     assert len(drawn.split(",")) == 4 and f"ext_bbox={drawn.replace(',', '%2C')}" in result["byPointer"]["url"], result

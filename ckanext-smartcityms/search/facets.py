@@ -60,5 +60,5 @@ def name_facet_items(search_results):
 
 def showcase_facets(facets_dict):
     """The showcase list: by Handlungsfeld, project, keyword and organization."""
-    ours = {"handlungsfeld": tk._("Field of action"), "projekt": tk._("Project")}
-    return {**ours, **{k: v for k, v in facets_dict.items() if k in ("tags", "organization")}}
+    return {"handlungsfeld": tk._("Field of action"), "projekt": tk._("Project"), "tags": tk._("Keywords"),
+            **{k: v for k, v in facets_dict.items() if k == "organization"}}

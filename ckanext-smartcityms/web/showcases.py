@@ -8,6 +8,26 @@ from ckanext.smartcityms.showcases import links
 PICTURE_FORMATS = {"png", "jpg", "jpeg", "gif", "webp"}
 
 
+def _showcase_words():
+    """What CKAN's pages call a dataset type, for showcases (CKAN would say "Showcases")."""
+    many, one = tk._("Applications"), tk._("Application")
+    return {"breadcrumb": many, "content tab": one, "facet label": many, "main nav": many, "page title": many,
+            "add link": tk._("Add application"), "create label": tk._("Add application"),
+            "create title": tk._("Add application"), "edit label": tk._("Edit application"),
+            "save label": tk._("Save application"), "update label": tk._("Save application"),
+            "search placeholder": tk._("Search applications..."), "view label": tk._("View applications"),
+            "form label": tk._("Application"), "my label": tk._("My applications"),
+            "no any objects": tk._("No applications yet."),
+            "delete confirmation": tk._("Are you sure you want to delete this application?")}
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper, entity_type, object_type, purpose):
+    if (entity_type, object_type) == ("package", links.TYPE):
+        return _showcase_words().get(purpose, tk._("Application"))
+    return next_helper(entity_type, object_type, purpose)
+
+
 def _context():
     return {"user": tk.g.user} if getattr(tk.g, "user", None) else {}
 
@@ -45,6 +65,7 @@ def smartcityms_showcase_pictures(pkg):
 
 
 HELPERS = [
+    humanize_entity_type,
     smartcityms_showcases_of,
     smartcityms_showcase_datasets,
     smartcityms_showcases_filed_under,

@@ -57,6 +57,9 @@ def test_an_editor_creates_a_showcase_that_its_datasets_pages_and_dcat_name(
     for listing in ("/showcase/", "/showcase/?q=Wasserqualität", "/handlungsfeld/umwelt-energie-klima",
                     "/projekt/aaseemonitoring"):
         assert 'href="/showcase/aasee-app"' in requests.get(live_ckan.url + listing, timeout=30).text, listing
+    listing = requests.get(f"{live_ckan.url}/showcase/", timeout=30).text
+    assert "<h1>1 Anwendung gefunden</h1>" in listing and "<title>Anwendungen - " in listing
+    assert "showcase" not in listing.lower().replace("/showcase", "").replace("showcase.", "")  # no English type name
 
     turtle = requests.get(f"{live_ckan.url}/dataset/{ids['aasee']}.ttl", timeout=30).text
     graph = rdflib.Graph().parse(data=turtle, format="turtle")

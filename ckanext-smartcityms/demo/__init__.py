@@ -3,6 +3,9 @@
 Loading is idempotent: existing organizations and datasets with the same
 names are updated to the file's content, others are created.
 
+"{site}" in a value stands for `ckan.site_url`: two demo datasets describe what
+the portal itself publishes (its catalogue, its data requests).
+
 `data_requests` are Datenwünsche as citizens send them, some already
 answered; one with the same title is left as it is.
 
@@ -53,7 +56,7 @@ def load(setting=None):
         _upsert("organization", org, site_user["name"])
         report["organizations"].append(org["name"])
     for dataset in content.get("datasets", []):
-        _upsert("package", dataset, site_user["name"])
+        _upsert("package", _on_this_site(dataset), site_user["name"])
         report["datasets"].append(dataset["name"])
     for table in content.get("uploaded_tables", []):
         _upload_once(table, site_user["name"])
@@ -80,6 +83,17 @@ def _data_request_once(wish, user):
             tk.get_action("smartcityms_data_request_update")(dict(context), dict(answer, id=created["id"]))
     except tk.ValidationError as error:
         raise DemoContentError(f"data request {wish['title']!r}: {error.error_summary}") from error
+
+
+def _on_this_site(value):
+    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    if isinstance(value, str):
+        return value.replace("{site}", site)
+    if isinstance(value, list):
+        return [_on_this_site(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _on_this_site(item) for key, item in value.items()}
+    return value
 
 
 def _upload_once(table, user):

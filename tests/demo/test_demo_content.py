@@ -22,8 +22,14 @@ def test_demo_content_loads_searchable_datasets_and_is_idempotent(cli):
     assert second.exit_code == 0, second.output
 
     found = tk.get_action("package_search")({}, {"q": "*:*", "facet.field": ["organization"]})
-    assert found["count"] == 7
-    assert found["facets"]["organization"]["stadt-muenster"] == 4
+    assert found["count"] == 9
+    assert found["facets"]["organization"]["stadt-muenster"] == 6
+    # what the portal itself publishes: its catalogue and its data requests, at this site's address
+    catalogue = tk.get_action("package_show")({}, {"id": "open-data-katalog-metadaten"})
+    site = tk.config["ckan.site_url"].rstrip("/")
+    assert [r["url"] for r in catalogue["resources"]][0] == site + "/catalog.ttl"
+    fields = tk.get_action("package_search")({}, {"q": "*:*", "facet.field": ["handlungsfeld"]})["facets"]["handlungsfeld"]
+    assert len(fields) >= 4, fields
     # the uploaded table: one resource, its file in CKAN's storage, made once
     uploaded = tk.get_action("package_show")({}, {"id": "ladesaeulen-muenster"})
     assert [r["url_type"] for r in uploaded["resources"]] == ["upload"]

@@ -6,8 +6,9 @@ demo runs it, against our own bulk loader with the same rows.
 In one run:
 1. writes a CSV as office exports look (semicolons, decimal commas,
    dd.mm.yyyy dates, Latin-1) of about `--megabytes` MB;
-2. starts `ckan run` and `ckan jobs worker` on the bench site (xloader
-   reaches the web server through ckanext.xloader.site_url), uploads the file
+2. starts `ckan run`, `ckan jobs worker` and our outbound proxy on the bench
+   site (xloader downloads through the proxy from the web server's loopback
+   address, ckanext.xloader.site_url), uploads the file
    with `resource_create` as an editor does, and times until xloader reports
    the load `complete` (COPY, then its full-text update) and until our typing
    job has typed the columns; peak resident memory of the worker with its job
@@ -62,10 +63,12 @@ def write_csv(path, megabytes):
 
 
 class Portal:
-    """The web server and the job worker, as `make demo` runs them."""
+    """The web server, the job worker and the outbound proxy, as `make demo` runs them."""
 
-    def __init__(self, ini, port, logs):
+    def __init__(self, ini, port, proxy_port, logs):
         self.url = f"http://127.0.0.1:{port}"
+        self.proxy = subprocess.Popen([CKAN, "-c", ini, "smartcityms", "outbound-proxy", "--port", str(proxy_port)],
+                                      stdout=open(logs / "bench-xloader-proxy.log", "w"), stderr=subprocess.STDOUT)
         self.web = subprocess.Popen([CKAN, "-c", ini, "run", "-H", "127.0.0.1", "-p", str(port),
                                      "--disable-reloader", "--threaded"],
                                     stdout=open(logs / "bench-xloader-web.log", "w"), stderr=subprocess.STDOUT)
@@ -81,7 +84,7 @@ class Portal:
         raise SystemExit("the bench web server did not start; see var/log/bench-xloader-web.log")
 
     def stop(self):
-        for process in (self.worker, self.web):
+        for process in (self.worker, self.web, self.proxy):
             process.terminate()
             process.wait(timeout=60)
 
@@ -147,6 +150,7 @@ def main():
     parser.add_argument("--ckan-ini", required=True)
     parser.add_argument("--megabytes", type=int, default=100)
     parser.add_argument("--port", type=int, default=5090)
+    parser.add_argument("--proxy-port", type=int, default=5091)
     args = parser.parse_args()
 
     logs = ROOT / "var" / "log"
@@ -158,7 +162,8 @@ def main():
         size_mb = path.stat().st_size / 1_000_000
         ini = folder / "xloader-bench.ini"
         ini.write_text(f"[app:main]\nuse = config:{pathlib.Path(args.ckan_ini).resolve()}\n"
-                       f"ckanext.xloader.site_url = http://127.0.0.1:{args.port}\n")
+                       f"ckanext.xloader.site_url = http://127.0.0.1:{args.port}\n"
+                       f"ckan.download_proxy = http://127.0.0.1:{args.proxy_port}\n")
 
         import logging
         client = load_ckan(str(ini))
@@ -178,7 +183,7 @@ def main():
             import ckan.model as model
             model.Session.commit()
 
-            portal = Portal(str(ini), args.port, logs)
+            portal = Portal(str(ini), args.port, args.proxy_port, logs)
             try:
                 xloader = through_xloader(portal, token, dataset["id"], path)
             finally:

@@ -13,6 +13,8 @@ SCMS_SOLR_PORT="${SCMS_SOLR_PORT:-18983}"
 SCMS_CKAN_PORT="${SCMS_CKAN_PORT:-5000}"
 # the demo's replay server of recorded feeds (ckanext.smartcityms.demo.replay)
 SCMS_REPLAY_PORT="${SCMS_REPLAY_PORT:-18099}"
+# the guarded proxy ckanext-xloader downloads through (development.ini: ckan.download_proxy)
+SCMS_OUTBOUND_PORT="${SCMS_OUTBOUND_PORT:-18098}"
 SCMS_SOLR_HEAP="${SCMS_SOLR_HEAP:-1g}"
 SCMS_PG_BIN="${SCMS_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
@@ -48,6 +50,7 @@ scms_site_env() {
   export CKAN_SOLR_URL="http://$SCMS_HOST:$SCMS_SOLR_PORT/solr/$core"
   export CKAN_REDIS_URL="redis://$SCMS_HOST:$SCMS_REDIS_PORT/$redis_db"
   export CKAN_STORAGE_PATH="$SCMS_VAR/storage/$site"
+  export CKAN_SMARTCITYMS_OUTBOUND_PROXY="http://$SCMS_HOST:$SCMS_OUTBOUND_PORT"  # read by development.ini (CKAN interpolates CKAN_* variables)
   if [ "$site" = dev ]; then
     export CKAN_SITE_URL="${CKAN_SITE_URL:-http://$SCMS_HOST:$SCMS_CKAN_PORT}"
   fi

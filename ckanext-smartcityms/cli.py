@@ -38,6 +38,22 @@ def db_upgrade():
     click.echo(f"smartcityms tables at revision {migrations.current_version()}")
 
 
+@smartcityms.command("outbound-proxy")
+@click.option("--port", type=int, required=True, help="Port on 127.0.0.1 (ckan.download_proxy points here).")
+def outbound_proxy(port):
+    """Run the guarded forward proxy that ckanext-xloader's downloads go through."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.smartcityms.outbound import proxy
+    seconds = tk.config.get("ckanext.smartcityms.outbound_proxy_seconds")
+    max_bytes = (tk.config.get("ckanext.xloader.max_content_length") or 1_000_000_000) + 1_000_000
+    server = proxy.ProxyServer(port, seconds, max_bytes)
+    click.echo(f"outbound proxy on 127.0.0.1:{port} (deadline {seconds} s a connection)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
 @smartcityms.command("seed")
 @click.option("--force", is_flag=True, help="Also overwrite entries edited in the web UI.")
 def seed(force):

@@ -1,5 +1,7 @@
 """The one guarded HTTP client: every outbound request of the portal (harvesters,
-link checker) goes through `fetch_response`.
+link checker) goes through `fetch_response`; programs that send their own
+requests (ckanext-xloader) go through the proxy in `proxy.py`, which judges
+addresses with `judged_address` here.
 
 A harvest source or a resource URL is given by an editor and answered by a
 server we do not control, so each request is bounded and checked:
@@ -71,18 +73,25 @@ def check_target(url):
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise FetchError(f"{url[:200]} has an invalid port")
+    judged_address(parts.hostname, port, url)
+
+
+def judged_address(host, port, url):
+    """The address to connect to for host:port once every address it resolves
+    to has been judged; FetchError (naming `url`) for an internal one."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"{parts.hostname} could not be resolved ({error})")
+        raise FetchError(f"{host} could not be resolved ({error})")
     allowed = allowed_networks()
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if not _is_public(address) and not any(address in network for network in allowed):
             raise FetchError(
-                f"{url[:200]} is refused: {parts.hostname} resolves to {address}, an internal address "
+                f"{url[:200]} is refused: {host} resolves to {address}, an internal address "
                 "(loopback, private, link-local or reserved); harvest sources must be public servers "
                 "(ckanext.smartcityms.harvest_allowed_networks allows named ranges)")
+    return infos[0][4][0]
 
 
 def _remaining(deadline, url):

@@ -18,7 +18,7 @@ from ckan.tests import factories, helpers
 
 from tests.browser import LiveCKAN, free_port, render
 from tests.datasets import LICENSES, minimal_dataset
-from tests.replay import shared_file
+from tests.replay import Response, shared_file
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_datastore")
 CKAN = str(pathlib.Path(sys.executable).with_name("ckan"))
@@ -29,20 +29,25 @@ LICENCE = LICENSES + "dl-by-de/2.0"
 
 @pytest.fixture
 def portal(tmp_path):
-    """The web server and the job worker, as `make demo` runs them; xloader reaches
-    the web server on its loopback address (ckanext.xloader.site_url)."""
+    """The web server, the job worker and the outbound proxy, as `make demo` runs
+    them; xloader reaches the web server on its loopback address
+    (ckanext.xloader.site_url) and every server through the proxy."""
     from ckan.lib import jobs as ckan_jobs
     ckan_jobs.get_queue().empty()
-    port = free_port()
+    port, proxy_port = free_port(), free_port()
     ini = tmp_path / "uploads.ini"
     ini.write_text(f"[app:main]\nuse = config:{tk.config['__file__']}\n"
-                   f"ckanext.xloader.site_url = http://127.0.0.1:{port}\n")
+                   f"ckanext.xloader.site_url = http://127.0.0.1:{port}\n"
+                   f"ckan.download_proxy = http://127.0.0.1:{proxy_port}\n")
+    proxy = subprocess.Popen([CKAN, "-c", str(ini), "smartcityms", "outbound-proxy", "--port", str(proxy_port)],
+                             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "proxy.log", "w"))
     server = LiveCKAN(ini, port=port)
     worker = subprocess.Popen([CKAN, "-c", str(ini), "jobs", "worker"],
                               stdout=subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "w"))
     yield server
-    worker.terminate()
-    worker.wait(timeout=30)
+    for process in (worker, proxy):
+        process.terminate()
+        process.wait(timeout=30)
     server.stop()
     ckan_jobs.get_queue().empty()
 
@@ -158,6 +163,29 @@ def test_a_linked_table_loads_and_a_link_to_an_internal_address_is_refused_with_
     page = requests.get(f"{portal.url}/dataset/ladesaeulen/resource_data/{internal['id']}",
                         headers={"Authorization": editor["token"]}, timeout=30).text
     assert "internal address" in page
+
+
+def test_a_link_that_turns_to_an_internal_address_after_our_check_is_stopped_by_the_proxy(
+        portal, editor, replay_server):
+    """The server answers our check with a table and xloader's own download with a
+    redirect to an internal address (or a name that resolves elsewhere the second
+    time): the proxy xloader downloads through judges that hop and refuses it."""
+    table = shared_file(BICYCLES).read_bytes()
+    replay_server.routes["/wechselhaft.csv"] = [
+        Response(table, 200, "text/csv"),
+        # IPv6 loopback: internal (test.ini allows only 127.0.0.0/8), and harmless should the guard ever fail
+        Response(b"", 302, "text/plain", headers={"Location": "http://[::1]:9/intern.csv"})]
+    answer = requests.post(f"{portal.url}/api/3/action/resource_create", json={
+        "package_id": editor["dataset"]["id"], "name": "Wechselhaft", "url": replay_server.url("/wechselhaft.csv"),
+        "format": "CSV", "license": LICENCE, "license_attribution_by_text": "Stadt Münster"},
+        headers={"Authorization": editor["token"]}, timeout=60)
+    assert answer.status_code == 200, answer.text[-2000:]
+    resource_id = answer.json()["result"]["id"]
+    status = wait_for(lambda: (lambda s: s if s.get("status") == "error" else None)(
+        api(portal, "xloader_status", editor["token"], resource_id=resource_id)["result"]), "the refused download")
+    assert "403" in str(status["error"]) and "[::1]:9/intern.csv" in str(status["error"]), status
+    assert replay_server.requests.count("/wechselhaft.csv") == 2  # our check, then xloader's download
+    assert not api(portal, "resource_show", id=resource_id)["result"].get("datastore_active")
 
 
 def test_resources_of_harvested_datasets_are_left_to_their_harvester(editor):

@@ -60,13 +60,14 @@ def _dataset(dataset_id, context):
     return {"id": found["id"], "name": found["name"], "title": found.get("title") or found["name"]}
 
 
-def as_dict(request, context):
-    """What the user of this context may see of a request."""
+def as_dict(request, context, answerer=None):
+    """What the user of this context may see of a request (`answerer`: whether
+    that user answers requests, when the caller knows it already)."""
     shown = {name: getattr(request, name) for name in PUBLIC}
     shown["created"] = request.created.isoformat()
     shown["modified"] = request.modified.isoformat()
     shown["dataset"] = _dataset(request.dataset_id, context)
-    if may_answer(context.get("user")):
+    if answerer if answerer is not None else may_answer(context.get("user")):
         shown.update({name: getattr(request, name) for name in CONTACT})
     return shown
 
@@ -169,7 +170,8 @@ def smartcityms_data_request_list(context, data_dict):
     offset = _bounded_int(data_dict, "offset", 0, 0, 10**6)
     count = query.count()
     rows = query.order_by(DataRequest.created.desc(), DataRequest.id).offset(offset).limit(limit).all()
-    return {"count": count, "results": [as_dict(row, context) for row in rows]}
+    answerer = may_answer(context.get("user"))
+    return {"count": count, "results": [as_dict(row, context, answerer) for row in rows]}
 
 
 def _bounded_int(data_dict, name, default, lowest, highest):

@@ -16,6 +16,9 @@ SCMS_REPLAY_PORT="${SCMS_REPLAY_PORT:-18099}"
 # the guarded proxy ckanext-xloader downloads through (development.ini: ckan.download_proxy)
 SCMS_OUTBOUND_PORT="${SCMS_OUTBOUND_PORT:-18098}"
 SCMS_SOLR_HEAP="${SCMS_SOLR_HEAP:-1g}"
+# the demo's web server (bin/portal): gunicorn workers and their request timeout in seconds
+SCMS_WEB_WORKERS="${SCMS_WEB_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+SCMS_WEB_TIMEOUT="${SCMS_WEB_TIMEOUT:-120}"
 SCMS_PG_BIN="${SCMS_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 # Local-only credentials: every service listens on 127.0.0.1 alone.
@@ -56,6 +59,12 @@ scms_site_env() {
   fi
   mkdir -p "$CKAN_STORAGE_PATH"
   SCMS_DATABASES="$db $ds"
+}
+
+# The demo's SECRET_KEY, generated once into var/secret_key (development.ini reads it).
+scms_dev_secret() {
+  [ -s "$SCMS_VAR/secret_key" ] || { mkdir -p "$SCMS_VAR"; ( umask 077; "$SCMS_VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$SCMS_VAR/secret_key" ); }
+  export CKAN_SMARTCITYMS_SECRET_KEY="$(cat "$SCMS_VAR/secret_key")"
 }
 
 # --- helpers for the scripts that start processes ---------------------------

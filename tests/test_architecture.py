@@ -24,7 +24,7 @@ HARVESTERS = PACKAGE + ".harvesters"
 # Top to bottom; a room imports only rooms below it or itself. Rooms on one
 # line are independent of each other.
 LAYERS = [
-    {"plugin"},
+    {"plugin", "serving"},
     {"cli"},
     {"web"},
     {"quality", "downloads"},

@@ -48,7 +48,11 @@ try {
   result.mapShown = true;
   result.searchAxe = await axe(page);
 
-  // 2. keyboard only
+  // 2. keyboard only: the second skip link, then Tab to the area field
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  result.secondSkipLink = await page.evaluate(() => document.activeElement.getAttribute("href"));
+  await page.keyboard.press("Enter");
   let tabs = 0;
   while (tabs < 60 && !(await page.evaluate(() => document.activeElement && document.activeElement.id === "ext_bbox"))) {
     await page.keyboard.press("Tab");

@@ -89,6 +89,8 @@ def test_a_map_search_by_keyboard_and_by_pointer_in_a_browser(places, portal):
     assert "error" not in result, result
     assert result["mapShown"] and result["searchAxe"] == [], result
     assert result["elsewhere"] == [], result  # no tile service configured: nothing from other servers
+    # the second skip link leads past the sidebar's map and facets: a few Tabs to the area field
+    assert result["secondSkipLink"] == "#dataset-search-form" and result["tabsToAreaField"] <= 5, result
     assert set(result["byKeyboard"]["datasets"]) == {
         "/dataset/messstelle-prinzipalmarkt", "/dataset/stadtgebiet-muenster", "/dataset/radweg-am-kanal"}, result
     assert result["dialogTexts"] == {"pencil": "Gebiet zeichnen", "title": "Bitte zeichnen Sie das Suchgebiet auf der Karte:",

@@ -1,4 +1,5 @@
 """GeoJSON geometries of datasets (`spatial`, WGS 84): positions, bounding box, WKT."""
+import json
 
 DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2,
          "Polygon": 2, "MultiPolygon": 3}
@@ -22,6 +23,16 @@ def bounds(geometry):
         xs.append(lon)
         ys.append(lat)
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def stored_geometry_bounds(value):
+    """(type, (west, south, east, north)) of a stored geometry (GeoJSON text or
+    dict) as floats, or None if it cannot be read."""
+    try:
+        geometry = json.loads(value) if isinstance(value, str) else value
+        return geometry["type"], tuple(float(v) for v in bounds(geometry))
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError, AttributeError):
+        return None
 
 
 def _ring_wkt(ring):

@@ -1,10 +1,9 @@
 """What a person reads for a stored value: names instead of URIs, codes and
 lists in Python notation, in the page's language (template helpers)."""
-import json
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcityms.fields.geometry import bounds
+from ckanext.smartcityms.fields.geometry import stored_geometry_bounds
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.reference import geocoding
 from ckanext.smartcityms.reference.phenomena import phenomenon
@@ -65,12 +64,11 @@ def _position(lon, lat):
 def smartcityms_geometry_summary(value):
     """A stored GeoJSON geometry in words: "Punkt: 51,96200° N, 7,62000° O", or the
     kind and its extent; None if it cannot be read."""
-    try:
-        geometry = json.loads(value) if isinstance(value, str) else value
-        kind = localized(GEOMETRY_KINDS[geometry["type"]])
-        west, south, east, north = (float(v) for v in bounds(geometry))
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError, AttributeError):
+    read = stored_geometry_bounds(value)
+    if read is None or read[0] not in GEOMETRY_KINDS:
         return None
+    kind = localized(GEOMETRY_KINDS[read[0]])
+    west, south, east, north = read[1]
     if (west, south) == (east, north):
         return f"{kind}: {_position(west, south)}"
     return f"{kind}: {_position(west, south)} – {_position(east, north)}"

@@ -4,11 +4,9 @@ settings it reads, derived from our own tile option, and template helpers.
 Nothing is loaded from other servers unless `ckanext.smartcityms.map_tile_url`
 names a tile service: only then does ckanext-spatial get a base layer.
 """
-import json
-
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcityms.fields.geometry import bounds
+from ckanext.smartcityms.fields.geometry import stored_geometry_bounds
 from ckanext.smartcityms.reference import geocoding
 
 POINT_MARGIN = 0.01  # degrees around a point for "datasets in this area" (about 1 km)
@@ -39,11 +37,10 @@ def smartcityms_area_presets():
 
 def smartcityms_bbox_of(geojson):
     """`ext_bbox` text around a stored geometry, or None if it cannot be read."""
-    try:
-        geometry = json.loads(geojson) if isinstance(geojson, str) else geojson
-        west, south, east, north = (float(v) for v in bounds(geometry))
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError, AttributeError):
+    read = stored_geometry_bounds(geojson)
+    if read is None:
         return None
+    west, south, east, north = read[1]
     if (west, south) == (east, north):
         west, south, east, north = west - POINT_MARGIN, south - POINT_MARGIN, east + POINT_MARGIN, north + POINT_MARGIN
     return ",".join(f"{v:.6f}" for v in (west, south, east, north))

@@ -26,6 +26,7 @@ def full_dataset(owner_org, **overrides):
         "notes": "Messbojen im Aasee senden alle 15 Minuten Messwerte über LoRaWAN.",
         "owner_org": owner_org,
         "tags": [{"name": "Wasser"}, {"name": "LoRaWAN"}],
+        "keywords_en": ["LoRaWAN", "water"],
         "handlungsfeld": ["umwelt-energie-klima"],
         "projekt": ["aaseemonitoring"],
         "theme": [EU + "data-theme/ENVI"],

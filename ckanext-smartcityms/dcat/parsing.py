@@ -13,6 +13,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
 from ckanext.smartcityms import strategy
+from ckanext.smartcityms.fields import keywords
 from ckanext.smartcityms.fields.lists import as_text_list
 from ckanext.smartcityms.reference import geocoding, vocabularies
 from ckanext.smartcityms.strategy.themes import handlungsfelder_of_eu_themes
@@ -20,6 +21,7 @@ from ckanext.smartcityms.strategy.themes import handlungsfelder_of_eu_themes
 DCATDE = "http://dcat-ap.de/def/dcatde/"
 DCATDE_NAMESPACES = (DCATDE, "http://dcat-ap.de/def/dcatde/1_0/", "http://dcat-ap.de/def/dcatde/1.0.1/")
 GEODCATAP = "http://data.europa.eu/930/"
+DCAT_KEYWORD = URIRef("http://www.w3.org/ns/dcat#keyword")
 PROV_GENERATED_BY = URIRef("http://www.w3.org/ns/prov#wasGeneratedBy")
 ADMS_IDENTIFIER = URIRef("http://www.w3.org/ns/adms#identifier")
 SKOS_NOTATION = URIRef("http://www.w3.org/2004/02/skos/core#notation")
@@ -194,11 +196,26 @@ def complete_parsed_dataset(profile, dataset_dict, dataset_ref):
         _complete_resource(profile, resource, warnings)
     # Graph order is arbitrary; a stable order lets re-harvests see "unchanged".
     d["resources"] = sorted(d.get("resources", []), key=lambda r: (r.get("uri") or "", r.get("url") or ""))
+    _split_keywords_by_language(profile, d, dataset_ref)
     d["tags"] = sorted(d.get("tags", []), key=lambda t: t.get("name", ""))
     warnings.sort()
 
     d["__warnings"] = warnings
     return d
+
+
+def _split_keywords_by_language(profile, d, dataset_ref):
+    """English keywords (@en) into keywords_en, the others stay tags; a
+    catalogue with English keywords only keeps them as tags too."""
+    english, others = [], []
+    for value in profile.g.objects(dataset_ref, DCAT_KEYWORD):
+        language = (getattr(value, "language", None) or "").lower()
+        (english if language == "en" or language.startswith("en-") else others).append(str(value))
+    english_only = set(english) - set(others) if others else set()
+    if english:
+        d["keywords_en"] = sorted(keywords.keywords(english))  # graph order is arbitrary
+    # A keyword in both languages ("senseBox") is one tag.
+    d["tags"] = list({t.get("name"): t for t in d.get("tags", []) if t.get("name") not in english_only}.values())
 
 
 STOCK_EXTRAS_REPLACED = {

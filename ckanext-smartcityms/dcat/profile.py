@@ -28,7 +28,7 @@ from ckanext.smartcityms import cache, strategy
 from ckanext.smartcityms.dcat.parsing import complete_parsed_dataset
 from ckanext.smartcityms.fields import geometry as geo
 from ckanext.smartcityms.fields import iri
-from ckanext.smartcityms.fields.lists import as_list
+from ckanext.smartcityms.fields.lists import as_list, as_text_list
 from ckanext.smartcityms.reference import geocoding, vocabularies
 from ckanext.smartcityms.showcases import links as showcase_links
 from ckanext.smartcityms.strategy import themes
@@ -36,7 +36,7 @@ from ckanext.smartcityms.strategy.uris import handlungsfeld_scheme_uri, handlung
 
 # Bump when the profile's output changes: every stored and cached dataset
 # graph (cache.DCAT_GRAPHS, cache.DCAT_TURTLE) is then built anew.
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -141,6 +141,7 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
         """The dataset's triples into self.g, without the cache."""
         super().graph_from_dataset(dataset_dict, dataset_ref)
         self._de_identifier_as_literal(dataset_dict, dataset_ref)
+        self._de_keywords(dataset_dict, dataset_ref)
         self._de_publisher(dataset_dict, dataset_ref)
         self._de_spatial(dataset_dict, dataset_ref)
         self._de_themes_and_subjects(dataset_dict, dataset_ref)
@@ -173,6 +174,17 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
         self.g.remove((dataset_ref, DCTERMS.identifier, None))
         for value in values:
             self.g.add((dataset_ref, DCTERMS.identifier, Literal(value)))
+
+    def _de_keywords(self, dataset_dict, dataset_ref):
+        # With their language, so that multilingual consumers (ckanext-dcat's
+        # tags_translated, data.europa.eu) can tell German from English keywords.
+        self.g.remove((dataset_ref, DCAT.keyword, None))
+        for tag in dataset_dict.get("tags") or []:
+            name = tag.get("name") if isinstance(tag, dict) else tag
+            if name:
+                self.g.add((dataset_ref, DCAT.keyword, Literal(name, lang="de")))
+        for keyword in as_text_list(dataset_dict.get("keywords_en")):
+            self.g.add((dataset_ref, DCAT.keyword, Literal(keyword, lang="en")))
 
     def _de_publisher(self, dataset_dict, dataset_ref):
         organization = self._de_organization(dataset_dict.get("owner_org"))

@@ -16,7 +16,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.smartcityms import strategy
 from ckanext.smartcityms.fields.lists import as_list
-from ckanext.smartcityms.fields import iri
+from ckanext.smartcityms.fields import iri, keywords
 from ckanext.smartcityms.reference import vocabularies
 
 missing = tk.missing
@@ -218,6 +218,21 @@ def smartcityms_text_list(value):
         return value
     items = [iri.xml_text(str(item)).strip()[:200] for item in _as_list(value)]
     return json.dumps([item for item in dict.fromkeys(items) if item])
+
+
+def smartcityms_keyword_list(value):
+    """Keywords in one language (a list or comma-separated), each a valid CKAN tag, stored as a JSON list."""
+    if _is_empty(value):
+        return value
+    items = list(dict.fromkeys(iri.xml_text(str(item)).strip() for item in _as_list(value)))
+    items = [item for item in items if item]
+    if len(items) > keywords.KEYWORDS_MAX:
+        raise Invalid(_("At most {max} keywords are allowed").format(max=keywords.KEYWORDS_MAX))
+    for item in items:
+        if not keywords.is_keyword(item):
+            raise Invalid(_("Keyword \"{value}\": 2 to 100 characters, only letters, digits, spaces "
+                            "and - _ .").format(value=item[:100]))
+    return json.dumps(items)
 
 
 def smartcityms_email(value):
@@ -428,6 +443,7 @@ VALIDATORS = [
     smartcityms_http_url,
     smartcityms_uri_list,
     smartcityms_text_list,
+    smartcityms_keyword_list,
     smartcityms_email,
     smartcityms_text,
     smartcityms_iso_date,

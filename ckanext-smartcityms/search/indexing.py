@@ -18,7 +18,7 @@ from ckanext.smartcityms import strategy
 from ckanext.smartcityms.fields.lists import as_list
 from ckanext.smartcityms.strategy import themes as strategy_themes
 
-LIST_FIELDS = ("handlungsfeld", "projekt", "phenomena", "sensor_types", "uses_datasets")
+LIST_FIELDS = ("handlungsfeld", "projekt", "phenomena", "sensor_types", "uses_datasets", "keywords_en")
 
 
 def index_lists(pkg_dict):

@@ -25,7 +25,7 @@ from ckanext.smartcityms.search import german
 
 QUERY_FIELDS = " ".join((
     "title_de^10", "title^8", "name^6",
-    "tags_de^5", "tags^5", "strategy_labels^4", "groups^2",
+    "tags_de^5", "tags^5", "keywords_en^5", "strategy_labels^4", "groups^2",
     "res_name_de^3", "notes_de^2", "notes^1.5", "res_description_de^1",
     "text_de^1", "text^0.5",
 ))

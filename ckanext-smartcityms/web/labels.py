@@ -75,8 +75,9 @@ def smartcityms_geometry_summary(value):
 
 
 def smartcityms_list_items(field_name, value):
-    """[{text, url}] of a list field: phenomena by name, linked to the search
-    for them; URIs as links; other values as they are."""
+    """[{text, url, lang}] of a list field: phenomena by name and English
+    keywords, each linked to the search for them; URIs as links; other
+    values as they are."""
     items = []
     for entry in as_list(value):
         entry = str(entry)
@@ -84,6 +85,10 @@ def smartcityms_list_items(field_name, value):
             known = phenomenon(entry)
             text = localized(known["title"]) if known else entry
             items.append({"text": text, "url": tk.h.url_for("dataset.search", phenomena=entry)})
+        elif field_name == "keywords_en":
+            # marked as English for screen readers (WCAG 3.1.2), linked to the datasets with it
+            items.append({"text": entry, "lang": "en",
+                          "url": tk.h.url_for("dataset.search", q=f'keywords_en:"{entry}"')})
         elif entry.startswith(("http://", "https://")):
             items.append({"text": entry, "url": entry})
         else:

@@ -17,6 +17,7 @@ import math
 import re
 from urllib.parse import quote
 
+from ckanext.smartcityms.fields import keywords
 from ckanext.smartcityms.reference import geocoding, phenomena
 
 PDDL = "http://dcat-ap.de/def/licenses/odcpddl"
@@ -126,6 +127,7 @@ def dataset_for_box(box, config, now):
                 known.append(found["slug"])
         else:
             unknown.append(sensor["title"])
+    measured = list({s["phenomenon"]["slug"]: s["phenomenon"] for s in box_sensors if "phenomenon" in s}.values())
     phenomenon_labels = [s["phenomenon"]["title"]["de"] if "phenomenon" in s else s["title"]
                          for s in box_sensors]
     api = config["api_url"].rstrip("/")
@@ -190,7 +192,11 @@ def dataset_for_box(box, config, now):
         "name": f"sensebox-{box_id.lower()}",
         "title": f"senseBox {name}",
         "notes": description,
-        "tags": [{"name": "senseBox"}, {"name": "openSenseMap"}],
+        # German and English keywords: the box, the platform and what it measures.
+        "tags": [{"name": k} for k in keywords.keywords(
+            ["senseBox", "openSenseMap", *(p["title"]["de"] for p in measured)])],
+        "keywords_en": keywords.keywords(
+            ["senseBox", "openSenseMap", "citizen science", *(p["title"]["en"] for p in measured)]),
         "handlungsfeld": config["handlungsfeld"],
         "projekt": config["projekt"],
         "theme": ["ENVI"],

@@ -81,6 +81,18 @@ def table_resource(feed, table):
                     "Download als CSV, JSON oder XLSX.", datastore_table=True)
 
 
+# German and English keywords of each feed kind's datasets.
+KIND_KEYWORDS = {
+    "gtfs": (("Stadtwerke Münster", "ÖPNV", "Fahrplan", "GTFS"),
+             ("Stadtwerke Münster", "public transport", "timetable", "GTFS")),
+    "realtime": (("Stadtwerke Münster", "ÖPNV", "Echtzeit", "Busse"),
+                 ("Stadtwerke Münster", "public transport", "real time", "buses")),
+    "geojson": (("Mobilität", "Karte"), ("mobility", "map")),
+    "parking": (("Parken", "Parkhäuser", "Echtzeit"), ("parking", "car parks", "real time")),
+    "timeseries_csv": (("Messreihe", "Sensoren"), ("time series", "sensors")),
+}
+
+
 def base_dataset(feed, title, notes, frequency, spatial=None):
     dataset = {
         "name": feed["id"],
@@ -96,7 +108,8 @@ def base_dataset(feed, title, notes, frequency, spatial=None):
         "url": feed["landing_page"] or (None if "{" in feed["url"] else feed["url"]),
         "identifier": feed["url"],
         "stale_after_hours": feed["stale_after_hours"],
-        "tags": [{"name": "Stadtwerke Münster"}] if feed["kind"] in ("gtfs", "realtime") else [],
+        "tags": [{"name": k} for k in KIND_KEYWORDS[feed["kind"]][0]],
+        "keywords_en": list(KIND_KEYWORDS[feed["kind"]][1]),
     }
     if spatial:
         dataset["spatial"] = spatial

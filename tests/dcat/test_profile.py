@@ -68,6 +68,25 @@ def test_round_trip_of_a_dataset_with_every_field(org):
     assert parsed["__warnings"] == []
 
 
+def test_keywords_carry_their_language(org):
+    graph = dataset_graph(create(full_dataset(org["id"])))
+    keywords = {(str(k), k.language) for k in graph.objects(None, rdflib.URIRef("http://www.w3.org/ns/dcat#keyword"))}
+    assert keywords == {("Wasser", "de"), ("LoRaWAN", "de"), ("water", "en"), ("LoRaWAN", "en")}
+
+
+def test_a_catalogue_with_english_keywords_only_keeps_them_as_tags(org):
+    turtle = """
+    @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+    <https://example.org/ds/1> a dcat:Dataset ; dct:title "Air quality"@en ;
+        dct:description "Hourly values."@en ; dcat:keyword "air quality"@en, "sensors"@en .
+    """
+    parser = RDFParser(profiles=["dcat_ap_de"])
+    parser.parse(turtle, _format="turtle")
+    parsed, = list(parser.datasets())
+    assert sorted(t["name"] for t in parsed["tags"]) == ["air quality", "sensors"]
+    assert parsed["keywords_en"] == ["air quality", "sensors"]
+
+
 def test_publisher_changes_show_in_the_next_serialisation(org):
     dataset = create(minimal_dataset(org["id"]))
     FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")

@@ -87,6 +87,7 @@ class TestErrors:
         ({"spatial": '{"type":"Polygon","coordinates":[[[7,51],[8,51],[8,52]]]}'}, "spatial", "closed"),
         ({"spatial": "kein json"}, "spatial", "not valid GeoJSON"),
         ({"frequency": "whenever"}, "frequency", '"whenever" is not in the list'),
+        ({"keywords_en": "air quality, CO2 (ppm)"}, "keywords_en", 'Keyword "CO2 (ppm)"'),
     ])
     def test_invalid_dataset_values_are_named(self, org, changes, field, message):
         errors = errors_of(minimal_dataset(org["id"], **changes))

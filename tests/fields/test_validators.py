@@ -4,7 +4,7 @@ import json
 import pytest
 from ckan.lib.navl.dictization_functions import Invalid
 
-from ckanext.smartcityms.fields import validators as v
+from ckanext.smartcityms.fields import keywords, validators as v
 
 pytestmark = pytest.mark.fast
 
@@ -43,6 +43,24 @@ def test_urls_that_cannot_become_iris_are_refused_and_the_others_kept():
 def test_free_text_loses_only_the_controls_nothing_can_store():
     assert v.smartcityms_text("Aasee\x00-Monitoring\x07\tpH\r\nWert ‮🚲") == "Aasee-Monitoring\tpH\r\nWert ‮🚲"
     assert v.smartcityms_text_list(["Temperatur\x00", "Temperatur"]) == '["Temperatur"]'
+
+
+def test_english_keywords_are_valid_ckan_tags():
+    # Stock CKAN portals make every dcat:keyword a tag; one they refuse would lose the dataset there.
+    assert json.loads(v.smartcityms_keyword_list("air quality, real time,  air quality")) == [
+        "air quality", "real time"]
+    assert json.loads(v.smartcityms_keyword_list(["PM2.5", "CO₂", "public_transport"])) == [
+        "PM2.5", "CO₂", "public_transport"]
+    for bad in (["a/b"], ["x"], ["y" * 101], "Kohlendioxid (CO2)", [f"k{i}" for i in range(101)], 42):
+        with pytest.raises(Invalid):
+            v.smartcityms_keyword_list(bad)
+
+
+def test_titles_become_keywords():
+    assert keywords.as_keyword("Kohlendioxid (CO₂)") == "Kohlendioxid CO₂"
+    assert keywords.as_keyword("Feinstaub PM2,5") == "Feinstaub PM2.5"
+    assert keywords.as_keyword("()") is None
+    assert keywords.keywords(["Temperatur", "Temperatur ", "(x)"]) == ["Temperatur"]
 
 
 def test_handlungsfelder_and_projects_are_stored_as_slugs():

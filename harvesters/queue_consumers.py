@@ -17,7 +17,9 @@ Redis list, which includes objects a gather has saved but not yet queued and
 objects a consumer has popped but not yet started; its fetch callback never
 looks at the object's state, so such an object was fetched and imported
 twice, and a second dataset "<name>-2" appeared. The second message is now
-dropped with a log line.
+dropped with a log line, unless the consumer that held the object has
+stopped: then the message takes the object over (watchdog.py, which also
+ends a consumer that hangs).
 
 And: a fetch message whose import met a service outage (PostgreSQL, Solr or
 Redis not answering, see outage.py) runs again once the services answer,
@@ -35,6 +37,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest import queue as harvest_queue
 
 from ckanext.smartcityms.harvesters import outage
+from ckanext.smartcityms.harvesters.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +58,12 @@ STAGES = {
 class PatientRedisConsumer(harvest_queue.RedisConsumer):
     """ckanext-harvest's RedisConsumer, waiting in rounds instead of one endless BLPOP."""
 
+    on_round = staticmethod(lambda: None)  # called at every turn of the loop (the watchdog's beat)
+
     def consume(self, queue=None):
         failures = 0
         while True:
+            self.on_round()
             try:
                 popped = self.redis.blpop(self.routing_key, timeout=BLOCK_SECONDS)
             except redis.ConnectionError as error:
@@ -127,13 +133,23 @@ def _object_state(object_id):
     return state
 
 
-def claimed(body):
+# claimed()'s answer for an object a running consumer holds
+RUNNING_ELSEWHERE = "running elsewhere"
+
+
+def claimed(body, watchdog=None):
     """True if this fetch message may run: its object was WAITING and is now
-    ours, or the message is not one we can judge (the callback reports it)."""
+    ours, or its consumer stopped before finishing it (no claim in Redis),
+    or the message is not one we can judge (the callback reports it).
+    RUNNING_ELSEWHERE if a running consumer holds the object, else False."""
     from ckan import model
     object_id = _object_id(body)
     if object_id is None:
         return True
+    held = _hold(watchdog, object_id)
+    if held is False:
+        log.info("Harvest object %s is being worked on by a running consumer: this message is dropped", object_id)
+        return RUNNING_ELSEWHERE
     try:
         result = model.Session.execute(sa.text(
             "UPDATE harvest_object SET state = 'FETCH' WHERE id = :id AND state = 'WAITING'"), {"id": object_id})
@@ -146,19 +162,56 @@ def claimed(body):
         return True  # the callback meets the same database and reports it
     if state is None:
         return True
+    if held and state in ("FETCH", "IMPORT"):
+        log.warning("Harvest object %s was left in state %s by a consumer that stopped: this consumer "
+                    "takes it over", object_id, state)
+        return True
+    if held:
+        watchdog.release()
     log.info("Harvest object %s is already %s: its second fetch message is dropped", object_id, state)
     return False
 
 
-def _handle(stage, consumer, callback, message):
+def _hold(watchdog, object_id):
+    """True: this consumer now holds the object; False: a running consumer does;
+    None: nobody can tell (no watchdog, Redis not answering)."""
+    if watchdog is None:
+        return None
+    try:
+        return watchdog.claim(object_id)
+    except redis.RedisError as error:
+        log.warning("Could not claim harvest object %s in Redis (%s); judged by its state alone", object_id, error)
+        return None
+
+
+def _handle(stage, consumer, callback, message, watchdog=None):
     """Run one message. A fetch message that met a service outage runs again once
     the services answer, as long as its object is unfinished (never twice for a
     finished object: that would make a second dataset)."""
     method, header, body = message
-    if stage == "fetch" and not claimed(body):
-        consumer.basic_ack(method.delivery_tag)
+    if watchdog is not None:
+        watchdog.beat(f"{stage} message {body[:200]!r}")
+    verdict = claimed(body, watchdog) if stage == "fetch" else True
+    if verdict is not True:
+        # For an object a running consumer holds, the in-progress mark stays: ckanext-harvest
+        # sends it again in 3 minutes, and again, until that consumer finishes it (its
+        # acknowledgement removes the mark) or stops (and the object is taken over).
+        if verdict is not RUNNING_ELSEWHERE:
+            consumer.basic_ack(method.delivery_tag)
         return
+    try:
+        _run_with_outage_retries(stage, consumer, callback, message, watchdog)
+    finally:
+        if watchdog is not None:
+            watchdog.release()
+            watchdog.beat("waiting for work")
+
+
+def _run_with_outage_retries(stage, consumer, callback, message, watchdog):
+    method, header, body = message
     for attempt in range(1, OUTAGE_ATTEMPTS + 1):
+        if watchdog is not None:
+            watchdog.beat()
         try:
             callback(consumer, method, header, body)
             if stage != "fetch" or not _unfinished(body):
@@ -174,6 +227,8 @@ def _handle(stage, consumer, callback, message):
                 return
         log.warning("Harvest object message %r met an outage (%s); it runs again once the services answer",
                     body[:200], error or "the database did not answer")
+        if watchdog is not None:
+            watchdog.beat()  # waiting for the services is no hang
         if not outage.wait_for_services():
             log.error("The services did not answer within ckanext.smartcityms.harvest_outage_wait; harvest "
                       "message %r is recorded as failed (if the database lets us)", body[:200])
@@ -217,11 +272,21 @@ def run(stage, max_messages=None):
     """Consume `stage` ("gather" or "fetch") messages until stopped (or `max_messages`)."""
     _routing_key, queue_name, callback, _stock = STAGES[stage]
     consumer = consumer_for(stage)
+    dog = None
+    if isinstance(consumer, PatientRedisConsumer):
+        dog = Watchdog(harvest_queue.get_connection(),
+                       tk.config.get("ckanext.smartcityms.harvest_stall_seconds"),
+                       tk.config.get("ckanext.smartcityms.harvest_claim_seconds"))
+        consumer.on_round = dog.beat
     log.info("Harvest %s consumer waiting for work", stage)
     handled = 0
-    for message in consumer.consume(queue=queue_name()):
-        _handle(stage, consumer, callback, message)
-        handled += 1
-        if max_messages is not None and handled >= max_messages:
-            return handled
-    return handled
+    try:
+        for message in consumer.consume(queue=queue_name()):
+            _handle(stage, consumer, callback, message, dog)
+            handled += 1
+            if max_messages is not None and handled >= max_messages:
+                return handled
+        return handled
+    finally:
+        if dog is not None:
+            dog.stop()

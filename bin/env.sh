@@ -51,7 +51,8 @@ scms_site_env() {
   export CKAN_DATASTORE_WRITE_URL="postgresql://$SCMS_DB_USER:$SCMS_DB_PASSWORD@$pg/$ds"
   export CKAN_DATASTORE_READ_URL="postgresql://$SCMS_DS_USER:$SCMS_DS_PASSWORD@$pg/$ds"
   export CKAN_SOLR_URL="http://$SCMS_HOST:$SCMS_SOLR_PORT/solr/$core"
-  export CKAN_REDIS_URL="redis://$SCMS_HOST:$SCMS_REDIS_PORT/$redis_db"
+  scms_redis_password
+  export CKAN_REDIS_URL="redis://:$SCMS_REDIS_PASSWORD@$SCMS_HOST:$SCMS_REDIS_PORT/$redis_db"
   export CKAN_STORAGE_PATH="$SCMS_VAR/storage/$site"
   export CKAN_SMARTCITYMS_OUTBOUND_PROXY="http://$SCMS_HOST:$SCMS_OUTBOUND_PORT"  # read by development.ini (CKAN interpolates CKAN_* variables)
   if [ "$site" = dev ]; then
@@ -59,6 +60,16 @@ scms_site_env() {
   fi
   mkdir -p "$CKAN_STORAGE_PATH"
   SCMS_DATABASES="$db $ds"
+}
+
+# Redis asks every client for a password, as in production (README, "Production
+# notes"): SCMS_REDIS_PASSWORD, or one generated once into var/redis_password.
+scms_redis_password() {
+  if [ -z "${SCMS_REDIS_PASSWORD:-}" ]; then
+    [ -s "$SCMS_VAR/redis_password" ] || { mkdir -p "$SCMS_VAR"; ( umask 077; python3 -c 'import secrets; print(secrets.token_hex(24))' > "$SCMS_VAR/redis_password" ); }
+    SCMS_REDIS_PASSWORD="$(cat "$SCMS_VAR/redis_password")"
+  fi
+  [[ "$SCMS_REDIS_PASSWORD" =~ ^[A-Za-z0-9_.~-]+$ ]] || scms_die "SCMS_REDIS_PASSWORD may only hold letters, digits and _ . ~ - (it goes into a URL)"
 }
 
 # The demo's SECRET_KEY, generated once into var/secret_key (development.ini reads it).

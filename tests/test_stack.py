@@ -2,6 +2,7 @@
 the pinned extensions. Each test here breaks if one of them is missing or
 replaced by a stand-in."""
 import json
+import urllib.parse
 
 import pytest
 import rdflib
@@ -39,6 +40,14 @@ class TestServicesAreReal:
         assert fields["handlungsfeld"]["multiValued"] is True
         assert fields["projekt"]["multiValued"] is True
         assert "title_ngram" in fields  # CKAN's own fields stay as they are
+
+    def test_redis_refuses_a_client_without_its_password(self):
+        import redis
+        url = urllib.parse.urlparse(tk.config["ckan.redis.url"])
+        assert url.password, "the test run's Redis URL carries no password"
+        with pytest.raises(redis.exceptions.AuthenticationError):
+            redis.Redis(host=url.hostname, port=url.port, socket_timeout=5).ping()
+        assert ckan_redis.connect_to_redis().ping()
 
     def test_redis_7_stores_and_returns_values(self):
         conn = ckan_redis.connect_to_redis()

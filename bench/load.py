@@ -1,6 +1,11 @@
 """Load on the production path: gunicorn with 1, 2 and 4 workers under a Locust mix.
 
     bin/bench load [--workers 1,2,4] [--users 50] [--seconds 60] [--datasets 1000]
+    SCMS_SOLR_MODE=cloud bin/bench load --workers 2 --stop-solr-node 1
+
+With --stop-solr-node N (SolrCloud only) the hackathon run is the failover
+figure: Solr node N is stopped with bin/services after a third of the run
+and started again after two thirds.
 
 Prepares the bench site once (idempotent): the catalogue of
 bench/dcat_catalog.py and a DataStore table of two weeks of parking
@@ -20,6 +25,7 @@ server; it does so the same way for every worker count, so the ratio holds.
 """
 import argparse
 import csv
+import threading
 import datetime
 import os
 import pathlib
@@ -105,6 +111,23 @@ def warm_up(base, workers, resource):
             urllib.request.urlopen(base + path, timeout=120).read()
 
 
+def solr_node_outage(node, seconds):
+    """Stops Solr node `node` after a third of `seconds` and starts it after two thirds (a thread)."""
+    def outage():
+        env = {**os.environ, "SCMS_SOLR_MODE": "cloud"}
+        time.sleep(seconds / 3)
+        subprocess.run([str(ROOT / "bin" / "services"), "stop", f"solr-node{node}"], env=env, check=True,
+                       capture_output=True)
+        print(f"  Solr node {node} stopped", file=sys.stderr)
+        time.sleep(seconds / 3)
+        subprocess.run([str(ROOT / "bin" / "services"), "start", f"solr-node{node}"], env=env, check=True,
+                       capture_output=True)
+        print(f"  Solr node {node} started again", file=sys.stderr)
+    thread = threading.Thread(target=outage)
+    thread.start()
+    return thread
+
+
 def run_locust(base, users, seconds, think, prefix, datasets, resource):
     env = {**os.environ, "SCMS_LOAD_DATASETS": str(datasets), "SCMS_LOAD_RESOURCE": resource,
            "SCMS_LOAD_THINK": think}
@@ -133,7 +156,11 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--datasets", type=int, default=1000)
+    parser.add_argument("--stop-solr-node", type=int, choices=(1, 2),
+                        help="SolrCloud: stop this node during the hackathon run")
     args = parser.parse_args()
+    if args.stop_solr_node and os.environ.get("SCMS_SOLR_MODE") != "cloud":
+        raise SystemExit("--stop-solr-node needs SCMS_SOLR_MODE=cloud")
     worker_counts = [int(w) for w in args.workers.split(",")]
     if args.users > 200 or args.seconds > 600:
         raise SystemExit("bounded: at most 200 users and 600 s per run")
@@ -146,6 +173,11 @@ def main():
         ensure_datasets(args.datasets)
         resource = ensure_table()
         import ckan.lib.search as search
+        import ckan.plugins.toolkit as tk
+        indexed = tk.get_action("package_search")({"ignore_auth": True}, {"q": "*:*", "rows": 0})["count"]
+        if indexed < args.datasets:  # a new index (SolrCloud's collection): fill it from the database
+            print(f"  indexing the bench site ({indexed} datasets in the index)", file=sys.stderr)
+            search.rebuild()
         search.commit()
 
     out = ROOT / "var" / "bench-load"
@@ -159,16 +191,22 @@ def main():
             try:
                 wait_until_up(base, server)
                 warm_up(base, workers, resource)
-                results[workers] = {
-                    phase: run_locust(base, args.users, args.seconds, think, out / f"{phase}-{workers}",
-                                      args.datasets, resource)
-                    for phase, think in (("saturation", "0"), ("hackathon", "1-3"))}
+                results[workers] = {}
+                for phase, think in (("saturation", "0"), ("hackathon", "1-3")):
+                    outage = (solr_node_outage(args.stop_solr_node, args.seconds)
+                              if args.stop_solr_node and phase == "hackathon" else None)
+                    results[workers][phase] = run_locust(base, args.users, args.seconds, think,
+                                                         out / f"{phase}-{workers}", args.datasets, resource)
+                    if outage:
+                        outage.join()
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=60)
 
     print(f"\n{args.users} users, {args.seconds} s per run, {args.datasets} datasets, "
-          f"{os.cpu_count()} cores; Locust on the same machine")
+          f"{os.cpu_count()} cores; Locust on the same machine; Solr {os.environ.get('SCMS_SOLR_MODE', 'standalone')}"
+          + (f", node {args.stop_solr_node} stopped during the middle third of the hackathon run"
+             if args.stop_solr_node else ""))
     for phase in ("saturation", "hackathon"):
         print(f"\n{phase}:")
         print(f"{'workers':>7} {'kind':<17} {'requests':>8} {'errors':>6} {'req/s':>7} "
@@ -188,7 +226,10 @@ def main():
         search_p95 = figures(hackathon["search"])["p95"] if "search" in hackathon else float("nan")
         errors = sum(figures(row)["errors"] for phase in results[workers].values()
                      for name, row in phase.items() if name == "Aggregated")
-        print(f"{workers} workers: errors in both runs {errors}; search p95 with pauses {search_p95:.0f} ms")
+        total = figures(hackathon["Aggregated"])
+        print(f"{workers} workers: errors in both runs {errors}; search p95 with pauses {search_p95:.0f} ms; "
+              f"hackathon errors {total['errors']} of {total['requests']} "
+              f"({100 * total['errors'] / max(1, total['requests']):.2f} %)")
 
 
 if __name__ == "__main__":

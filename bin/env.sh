@@ -16,6 +16,10 @@ SCMS_REPLAY_PORT="${SCMS_REPLAY_PORT:-18099}"
 # the guarded proxy ckanext-xloader downloads through (development.ini: ckan.download_proxy)
 SCMS_OUTBOUND_PORT="${SCMS_OUTBOUND_PORT:-18098}"
 SCMS_SOLR_HEAP="${SCMS_SOLR_HEAP:-1g}"
+# standalone: one Solr node on SCMS_SOLR_PORT. cloud: SolrCloud, ZooKeeper on SCMS_ZK_PORT and
+# two nodes on SCMS_SOLR_PORT+1 and +2, behind nginx on SCMS_SOLR_PORT (CKAN's URL is the same).
+SCMS_SOLR_MODE="${SCMS_SOLR_MODE:-standalone}"
+SCMS_ZK_PORT="${SCMS_ZK_PORT:-$((SCMS_SOLR_PORT + 3))}"
 # the demo's web server (bin/portal): gunicorn workers and their request timeout in seconds
 SCMS_WEB_WORKERS="${SCMS_WEB_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
 SCMS_WEB_TIMEOUT="${SCMS_WEB_TIMEOUT:-120}"

@@ -100,3 +100,14 @@ def fresh_caches():
     cache.clear_process_caches()
     yield
     cache.clear_process_caches()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need SolrCloud run in `bin/test --cloud` only (reported as deselected elsewhere)."""
+    import os
+    if os.environ.get("SCMS_SOLR_MODE") == "cloud":
+        return
+    cloud = [item for item in items if item.get_closest_marker("cloud")]
+    if cloud:
+        config.hook.pytest_deselected(items=cloud)
+        items[:] = [item for item in items if not item.get_closest_marker("cloud")]

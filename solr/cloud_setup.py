@@ -45,7 +45,7 @@ def wait(what, check, seconds=180):
         except OSError:
             pass
         if time.monotonic() > deadline:
-            raise SystemExit(f"SolrCloud: {what} within {seconds} s")
+            raise SystemExit(f"SolrCloud: still no {what} after {seconds} s (see var/log/solr-node*.log)")
         time.sleep(1)
 
 
@@ -101,7 +101,9 @@ def main(base, conf, uploaded, nodes, names):
         elif changed:
             print(f"reloading collection {name} (config set changed)", file=sys.stderr)
             call(base, "/admin/collections", {"action": "RELOAD", "name": name}, timeout=300)
-    wait("every replica active", lambda: all_active(base, names))
+    # After both nodes stopped at once, a shard's replicas wait for each other
+    # (leaderVoteWait, solr/conf/solr.xml) before one becomes leader.
+    wait("active replica everywhere", lambda: all_active(base, names), seconds=300)
 
 
 if __name__ == "__main__":

@@ -103,3 +103,20 @@ def test_search_and_indexing_go_on_while_a_node_is_stopped_and_it_catches_up():
     total = sum(get(f"{r['base_url']}/{r['core']}/select", q="name:waehrend-*", rows=0, distrib="false")[
         "response"]["numFound"] for r in replicas() if node_number(r["node_name"]) == stopped)
     assert total == 6
+
+
+def test_the_whole_cloud_stopped_and_started_comes_back_with_its_index():
+    """Both nodes stopped and started (an operator's restart): every replica becomes
+    active again and the datasets are found. With CKAN's string `_version_` the
+    replicas stayed down for good (PeerSync cannot read versions from the index),
+    which is why collections get a numeric one (solr/build_schema.py --cloud)."""
+    sysadmin = factories.Sysadmin()["name"]
+    dataset = create("neustart")
+    for number in range(3):  # versions in the update log and in the index
+        helpers.call_action("package_patch", {"user": sysadmin}, id=dataset["id"], title=f"Neustart {number}")
+    create("neustart-2")
+    services("stop", "solr")
+    services("start", "solr")  # returns once every replica is active (solr/cloud_setup.py)
+    assert all_active(), replicas()
+    assert found("neustart") == 1 and found("neustart-2") == 1
+    assert helpers.call_action("package_search", q="title:Neustart")["results"][0]["title"] == "Neustart 2"

@@ -311,7 +311,13 @@ def test_a_stock_ckan_harvests_our_catalogue_through_its_queues(our_portal, publ
     # one (README, "DCAT-AP.de"). Any other refusal fails here.
     with_status = {uri for uri, d in ours.items() if any(r.get("status") for r in d["resources"])}
     assert [ours[uri]["name"] for uri in with_status] == ["alle-felder"]
-    assert len(status["object_errors"]) == 1 and "Package resource(s) invalid" in status["object_errors"][0], \
+    # Per dataset, not per message: stock ckanext-harvest may fetch an object twice when its
+    # ticker resends a waiting object a consumer has already popped (the race our own
+    # consumers guard against, harvesters/queue_consumers.py); on a busy machine the refused
+    # dataset then has its error twice.
+    refused = {error["guid"] for error in status["object_errors"]}
+    assert refused == with_status, status["object_errors"][:10]
+    assert all("Package resource(s) invalid" in error["message"] for error in status["object_errors"]), \
         status["object_errors"][:10]
     theirs = {d["uri"]: d for d in status["datasets"]}
     assert set(theirs) == set(ours) - with_status

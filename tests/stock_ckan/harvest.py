@@ -50,8 +50,9 @@ def status(job_id):
     from ckan import model
     from ckanext.harvest.model import HarvestGatherError, HarvestObject, HarvestObjectError
     job = tk.get_action("harvest_job_show")(dict(context), {"id": job_id})
-    object_errors = [e.message for e in model.Session.query(HarvestObjectError).join(HarvestObject)
-                     .filter(HarvestObject.harvest_job_id == job_id)]
+    object_errors = [{"guid": guid, "message": message} for message, guid in model.Session.query(
+        HarvestObjectError.message, HarvestObject.guid).join(HarvestObject)
+        .filter(HarvestObject.harvest_job_id == job_id)]
     gather_errors = [e.message for e in model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job_id)]
     found = tk.get_action("package_search")(dict(context), {"q": "*:*", "rows": 1000, "include_private": True})
     print(json.dumps({

@@ -29,14 +29,14 @@ import threading
 import datetime
 import os
 import pathlib
+import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-from common import load_ckan
+from common import load_ckan, use_repository_tests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VENV_BIN = pathlib.Path(sys.executable).parent
@@ -76,19 +76,12 @@ def ensure_table():
     return created["resource_id"]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(workers, port, log):
-    # The command line of bin/portal's web process (keep the two alike).
-    return subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--timeout", "120", "--graceful-timeout", "30", "--keep-alive", "65",
-         "--max-requests", "1000", "--max-requests-jitter", "100", "ckanext.smartcityms.serving:application"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    """The web process of bin/portal (its own command line), on `port` with `workers` workers."""
+    command = subprocess.run(
+        [str(ROOT / "bin" / "portal"), "command", "web"], capture_output=True, text=True, check=True,
+        env={**os.environ, "SCMS_CKAN_PORT": str(port), "SCMS_WEB_WORKERS": str(workers)}).stdout.strip()
+    return subprocess.Popen(shlex.split(command), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_until_up(base, server):
@@ -180,6 +173,8 @@ def main():
             search.rebuild()
         search.commit()
 
+    use_repository_tests()
+    from tests.browser import free_port
     out = ROOT / "var" / "bench-load"
     out.mkdir(parents=True, exist_ok=True)
     results = {}

@@ -52,6 +52,12 @@ def services(action, name):
     assert done.returncode == 0, done.stderr
 
 
+def local_count(replica, query):
+    """Documents matching `query` in this one replica (no distributed search)."""
+    return get(f"{replica['base_url']}/{replica['core']}/select", q=query, rows=0,
+               distrib="false")["response"]["numFound"]
+
+
 def all_active():
     found = replicas()
     return len(found) == 4 and all(r["state"] == "active" for r in found)
@@ -94,16 +100,11 @@ def test_search_and_indexing_go_on_while_a_node_is_stopped_and_it_catches_up():
         assert time.monotonic() < deadline, replicas()
         time.sleep(1)
     # Every replica of the node that was away holds what was indexed meanwhile.
-    for replica in replicas():
-        counts = get(f"{replica['base_url']}/{replica['core']}/select", q="name:waehrend-*", rows=0,
-                     distrib="false")["response"]["numFound"]
-        peers = [get(f"{r['base_url']}/{r['core']}/select", q="name:waehrend-*", rows=0,
-                     distrib="false")["response"]["numFound"] for r in replicas() if r["shard"] == replica["shard"]]
-        assert counts == peers[0] == peers[-1], (replica, peers)
-    total = sum(get(f"{r['base_url']}/{r['core']}/select", q="name:waehrend-*", rows=0, distrib="false")[
-        "response"]["numFound"] for r in replicas() if node_number(r["node_name"]) == stopped)
-    assert total == 6
-
+    counts = [(replica, local_count(replica, "name:waehrend-*")) for replica in replicas()]
+    for replica, count in counts:
+        peers = [c for r, c in counts if r["shard"] == replica["shard"]]
+        assert count == peers[0] == peers[-1], (replica, peers)
+    assert sum(c for r, c in counts if node_number(r["node_name"]) == stopped) == 6
 
 def test_the_whole_cloud_stopped_and_started_comes_back_with_its_index():
     """Both nodes stopped and started (an operator's restart): every replica becomes

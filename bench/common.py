@@ -71,3 +71,19 @@ def rss_kib(pid):
     except (OSError, StopIteration):
         return 0
     return total + sum(rss_kib(int(child)) for child in children)
+
+
+def forget_background_work():
+    """No job queued or scheduled by an earlier run, and no coalescing flag of one:
+    a run would otherwise inherit, say, a catalogue dump queued minutes ago, which
+    is then overdue and rebuilt in the middle of the measurement."""
+    from ckan.lib import jobs
+    from ckanext.smartcityms import cache
+    from ckanext.smartcityms.dcat import store as dcat_store
+    from ckanext.smartcityms.downloads import catalogue_dump
+    queue = jobs.get_queue()
+    queue.empty()
+    for job_id in queue.scheduled_job_registry.get_job_ids():
+        queue.scheduled_job_registry.remove(job_id, delete_job=True)
+    cache.redis_connection().delete(*[cache.key(name) for name in (
+        dcat_store.SCHEDULED, dcat_store.PENDING, catalogue_dump.SCHEDULED, catalogue_dump.CHANGED)])

@@ -23,7 +23,7 @@ import urllib.request
 
 import rdflib
 
-from common import load_ckan, rss_kib
+from common import forget_background_work, load_ckan, rss_kib
 from opensensemap_harvest import Feed, fresh_source, generate_boxes
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -128,6 +128,7 @@ def main():
         context = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
         queue.purge_queues()
         source = fresh_source("bench-pipeline", "opensensemap", feed.base_url + "/boxes", config)
+        forget_background_work()
         processes = Processes(args.ckan_ini, args.port, args.fetch_consumers)
         samples = []
         try:

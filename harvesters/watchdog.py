@@ -15,6 +15,9 @@ gives its claim up and ends itself with exit status 75 (EX_TEMPFAIL);
 bin/supervise starts it again, and the object is taken over as above. A
 thread of the same process can only do this while the hang lets threads run
 (waits on sockets, locks and sleeps do; a C call that holds the GIL does not).
+For that case the thread also touches the file bin/supervise names in
+SCMS_HEARTBEAT_FILE: when it stops doing so, bin/supervise kills the process
+from outside, and its claim runs out.
 """
 import logging
 import os
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 
 EXIT_STALLED = 75
 CLAIM_PREFIX = "smartcityms:harvest:claim:"
+HEARTBEAT_VARIABLE = "SCMS_HEARTBEAT_FILE"  # set by bin/supervise --heartbeat
 
 
 class Watchdog:
@@ -79,9 +83,21 @@ class Watchdog:
     def _is_ours(self, value):
         return value in (self.token, self.token.encode())
 
+    def _heartbeat(self):
+        path = os.environ.get(HEARTBEAT_VARIABLE)
+        if not path:
+            return
+        try:
+            with open(path, "a"):
+                os.utime(path)
+        except OSError as error:
+            log.warning("Could not touch the heartbeat file %s: %s", path, error)
+
     def _watch(self):
         interval = max(0.2, min(self.claim_seconds / 3, 10))
+        self._heartbeat()
         while not self._stopped.wait(interval):
+            self._heartbeat()
             still = time.monotonic() - self._last
             if still > self.stall_seconds:
                 log.error("This harvest consumer made no progress for %d s (%s); it gives up its claim "

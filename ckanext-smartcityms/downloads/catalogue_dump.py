@@ -10,9 +10,13 @@ waits until datasets stopped changing for `catalogue_dump_quiet_seconds`
 (at most `catalogue_dump_max_delay_seconds` after it was queued): without
 that, the job worker rebuilt the growing dumps back to back for a whole
 harvest, a full core taken from the import (measured with
-`bin/bench harvest_pipeline`). While it waits it sleeps, and it steps aside
-(queues itself again) whenever other jobs are waiting.
+`bin/bench harvest_pipeline`). While it waits it sleeps; when other jobs are
+waiting it steps aside until the earliest moment the quiet period can have
+passed (rq's scheduler, which `ckan jobs worker` runs), not to the back of
+the queue: every turn of a job is a forked, freshly initialised CKAN
+process, and turns one after another took the core it meant to leave.
 """
+import datetime
 import json
 import logging
 import os
@@ -54,27 +58,38 @@ def schedule_rebuild():
         log.warning("Could not queue the catalogue dump", exc_info=True)
 
 
+TITLE = "Catalogue metadata dumps"
+
+
 def _enqueue():
-    tk.enqueue_job(rebuild_job, [], title="Catalogue metadata dumps")
+    tk.enqueue_job(rebuild_job, [], title=TITLE)
 
 
-def _settled(connection):
-    """True once no dataset changed for the quiet period, or the rebuild waited its longest."""
+def _enqueue_in(seconds):
+    from ckan.lib.jobs import get_queue
+    get_queue().enqueue_in(datetime.timedelta(seconds=seconds), rebuild_job,
+                           job_timeout=tk.config.get("ckan.jobs.timeout"), meta={"title": TITLE})
+
+
+def _seconds_to_settle(connection):
+    """0 once no dataset changed for the quiet period, or the rebuild waited its longest;
+    else the seconds until that can first be the case."""
     now = time.time()
     queued_at = float(connection.get(cache.key(SCHEDULED)) or now)
     changed_at = float(connection.get(cache.key(CHANGED)) or 0)
-    return (now - changed_at >= tk.config.get("ckanext.smartcityms.catalogue_dump_quiet_seconds")
-            or now - queued_at >= tk.config.get("ckanext.smartcityms.catalogue_dump_max_delay_seconds"))
+    return max(0.0, min(changed_at + tk.config.get("ckanext.smartcityms.catalogue_dump_quiet_seconds") - now,
+                        queued_at + tk.config.get("ckanext.smartcityms.catalogue_dump_max_delay_seconds") - now))
 
 
 def rebuild_job():
     from ckan.lib.jobs import get_queue
     connection = cache.redis_connection()
-    while not _settled(connection):
+    while (wait := _seconds_to_settle(connection)) > 0:
         if get_queue().count:
-            _enqueue()  # other work first; the flag stays set, so no change queues a second rebuild
+            # Other work first; the flag stays set, so no change queues a second rebuild.
+            _enqueue_in(max(POLL_SECONDS, wait))
             return None
-        time.sleep(POLL_SECONDS)
+        time.sleep(min(POLL_SECONDS, wait))
     # Cleared first: a change from now on queues the next rebuild, which sees it.
     connection.delete(cache.key(SCHEDULED))
     return rebuild()

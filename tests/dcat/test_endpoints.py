@@ -1,5 +1,7 @@
 """DCAT endpoints: the Handlungsfelder vocabulary, dataset and catalogue
 serialisations, content negotiation, paging and modified_since."""
+import time
+
 import pytest
 import rdflib
 from rdflib.namespace import RDF, SKOS
@@ -168,7 +170,55 @@ def test_changes_are_refreshed_by_one_coalesced_job(datasets):
     assert queued()[0].perform() == len(datasets)  # what the job worker does
     for number, dataset in enumerate(datasets):
         assert f"Geändert {number}" in cache.DCAT_TURTLE.get_many([dataset["id"]])[0].decode()
-    assert cache.redis_connection().scard(cache.key(dcat_store.PENDING)) == 0
+    assert cache.redis_connection().zcard(cache.key(dcat_store.PENDING)) == 0
 
     helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=datasets[0]["id"], title="Noch einmal")
     assert len(queued()) == 2  # the finished one is still listed by RQ here; a new one was queued
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_the_refresh_job_waits_for_changes_that_trickle_in_instead_of_ending_at_each_lull(datasets):
+    """During a harvest a job per lull would be a forked CKAN process each: the running job takes them."""
+    import threading
+    from ckan.lib import jobs
+    from ckanext.smartcityms import cache
+    from ckanext.smartcityms.dcat import store as dcat_store
+
+    jobs.get_queue().empty()
+    redis = cache.redis_connection()
+    redis.delete(cache.key(dcat_store.PENDING), cache.key(dcat_store.SCHEDULED))
+    dcat_store.schedule_refresh(datasets[0]["id"])
+    jobs.get_queue().empty()  # the job worker has taken the job: this test runs it below
+    later = threading.Timer(1.0, dcat_store.schedule_refresh, [datasets[1]["id"]])
+    later.start()
+    started = time.monotonic()
+    assert dcat_store.refresh_pending(linger=3) == 2  # the change one second later is taken too
+    later.join()
+    assert 1.0 <= time.monotonic() - started < 10
+    assert jobs.get_queue().count == 0  # and no second job was queued for it
+    assert all(cache.DCAT_TURTLE.get_many([dataset["id"]])[0] for dataset in datasets[:2])
+
+    dcat_store.schedule_refresh(datasets[0]["id"])  # the next change after the job ended queues one
+    assert jobs.get_queue().count == 1
+
+
+@pytest.mark.usefixtures("clean_redis")
+@pytest.mark.ckan_config("ckan.jobs.timeout", 1)
+@pytest.mark.ckan_config("ckan.search.solr_commit", False)
+def test_a_refresh_job_past_half_its_timeout_hands_the_changes_to_a_new_job(datasets):
+    """RQ kills a job at its timeout; a long harvest's changes go to a successor instead, none lost.
+    (Solr committing on its own: the job waits for a change to show in the index.)"""
+    from ckan.lib import jobs
+    from ckanext.smartcityms import cache
+    from ckanext.smartcityms.dcat import store as dcat_store
+
+    jobs.get_queue().empty()
+    redis = cache.redis_connection()
+    redis.delete(cache.key(dcat_store.PENDING), cache.key(dcat_store.SCHEDULED))
+    dcat_store.schedule_refresh(datasets[0]["id"])
+    jobs.get_queue().empty()
+    started = time.monotonic()
+    assert dcat_store.refresh_pending(linger=3) == 0
+    assert time.monotonic() - started < dcat_store.INDEX_VISIBLE_SECONDS
+    assert redis.zcard(cache.key(dcat_store.PENDING)) == 1
+    assert [job.meta.get("title") for job in jobs.get_queue().jobs] == [dcat_store.TITLE]

@@ -20,19 +20,27 @@ def archive_catalogue(downloads_content, downloads_folder):
     return downloads_content
 
 
+def empty_job_queue():
+    """The default job queue without waiting jobs, nor jobs scheduled for later."""
+    from ckan.lib import jobs as ckan_jobs
+    queue = ckan_jobs.get_queue()
+    queue.empty()
+    for job_id in queue.scheduled_job_registry.get_job_ids():
+        queue.scheduled_job_registry.remove(job_id, delete_job=True)
+
+
 @pytest.fixture
 def portal_downloads():
     """The folder and queue the test configuration's own processes use (web server,
     `ckan jobs worker`), empty: no archive, dump or queued job of an earlier test."""
     import shutil
-    from ckan.lib import jobs as ckan_jobs
     from ckanext.smartcityms import cache
     from ckanext.smartcityms.downloads import catalogue_dump, store
     shutil.rmtree(store.directory(), ignore_errors=True)
-    ckan_jobs.get_queue().empty()
+    empty_job_queue()
     cache.redis_connection().delete(cache.key(catalogue_dump.SCHEDULED), cache.key(catalogue_dump.CHANGED))
     yield store.directory()
-    ckan_jobs.get_queue().empty()
+    empty_job_queue()
 
 
 @pytest.fixture

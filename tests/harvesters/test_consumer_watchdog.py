@@ -9,6 +9,7 @@ and call the real ticker.
 """
 import datetime
 import json
+import os
 import pathlib
 import signal
 import subprocess
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", 
 LAYER = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": {"name": "Dom"}, "geometry": {"type": "Point", "coordinates": [7.62, 51.96]}}]}
 CLAIM_SECONDS = 2
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORKING = ("FETCH", "IMPORT")
 
 
@@ -40,14 +42,17 @@ def consumers(tmp_path):
     ckan = str(pathlib.Path(sys.executable).with_name("ckan"))
     started = []
 
-    def start(stage, name, stall_seconds=600):
+    def start(stage, name, stall_seconds=600, heartbeat_seconds=None):
+        """With heartbeat_seconds: under bin/supervise with that heartbeat, as bin/portal runs it."""
         ini = tmp_path / f"{name}.ini"
         ini.write_text(f"[app:main]\nuse = config:{tk.config['__file__']}\n"
                        f"ckanext.smartcityms.harvest_claim_seconds = {CLAIM_SECONDS}\n"
                        f"ckanext.smartcityms.harvest_stall_seconds = {stall_seconds}\n", "utf-8")
         log = tmp_path / f"{name}.log"
-        process = subprocess.Popen([ckan, "-c", str(ini), "smartcityms", "harvest-consumer", stage],
-                                   stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        command = [ckan, "-c", str(ini), "smartcityms", "harvest-consumer", stage]
+        if heartbeat_seconds is not None:
+            command = [str(ROOT / "bin" / "supervise"), name, "--heartbeat", str(heartbeat_seconds)] + command
+        process = subprocess.Popen(command, stdout=open(log, "w"), stderr=subprocess.STDOUT)
         process.log = log
         started.append(process)
         return process
@@ -162,3 +167,40 @@ def test_a_hung_consumer_gives_up_its_object_and_ends_for_its_supervisor(replay_
     run_ticker_until_finished(context, source, job, [restarted.log])
     assert the_object(job).state == "COMPLETE"
     assert "takes it over" in restarted.log.read_text()
+
+
+def consumer_processes(supervisor):
+    """The pids of the consumer processes a bin/supervise process has started and not reaped."""
+    found = subprocess.run(["pgrep", "-P", str(supervisor.pid)], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found
+            if b"harvest-consumer" in pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def test_a_consumer_stuck_beyond_its_own_watchdog_is_killed_by_its_supervisor(replay_server, consumers):
+    """A C call that holds the GIL stops every thread of the consumer, its watchdog too;
+    here the consumer is stopped outright (SIGSTOP), which looks the same from outside."""
+    context, source, job = slow_feed_job(replay_server, delay=60)
+    gather = consumers("gather", "gather")
+    supervised = consumers("fetch", "fetch-stuck", heartbeat_seconds=3)
+    wait_for(lambda: (the_object(job) is not None and the_object(job).state in WORKING
+                      and claim_of(the_object(job).id)), "the consumer never claimed the object",
+             logs=[gather.log, supervised.log])
+    harvest_object = the_object(job)
+    [stuck] = consumer_processes(supervised)
+    os.kill(stuck, signal.SIGSTOP)
+
+    wait_for(lambda: "gave no sign of life" in supervised.log.read_text(),
+             "bin/supervise did not notice the stuck consumer", seconds=30, logs=[supervised.log])
+    wait_for(lambda: consumer_processes(supervised) not in ([], [stuck]),
+             "bin/supervise did not start a new consumer", seconds=30, logs=[supervised.log])
+    with pytest.raises(ProcessLookupError):
+        os.kill(stuck, 0)
+    wait_for(lambda: claim_of(harvest_object.id) is None, "the stuck consumer's claim did not run out",
+             seconds=CLAIM_SECONDS * 5)
+
+    replay_server.routes["/layer.geojson"].delay = 0
+    three_minutes_pass()
+    run_ticker_until_finished(context, source, job, [supervised.log])
+    done = the_object(job)
+    assert (done.state, done.current) == ("COMPLETE", True), supervised.log.read_text()[-3000:]
+    assert "takes it over" in supervised.log.read_text()

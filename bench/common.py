@@ -62,15 +62,22 @@ def timed_get(url):
     return elapsed
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS:", source="status"):
     """Resident memory of a process and all its descendants (KiB)."""
     total = 0
     try:
-        total += int(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("VmRSS:")))
+        total += int(next(line.split()[1] for line in open(f"/proc/{pid}/{source}") if line.startswith(field)))
         children = open(f"/proc/{pid}/task/{pid}/children").read().split()
     except (OSError, StopIteration):
         return 0
-    return total + sum(rss_kib(int(child)) for child in children)
+    return total + sum(rss_kib(int(child), field, source) for child in children)
+
+
+def pss_kib(pid):
+    """Like rss_kib, with each shared page counted once over the processes sharing it
+    (proportional set size): a forked job or scheduler process shares most of its
+    pages with the worker it was forked from, and a sum of RSS counts them twice."""
+    return rss_kib(pid, "Pss:", "smaps_rollup")
 
 
 def forget_background_work():
@@ -87,3 +94,21 @@ def forget_background_work():
         queue.scheduled_job_registry.remove(job_id, delete_job=True)
     cache.redis_connection().delete(*[cache.key(name) for name in (
         dcat_store.SCHEDULED, dcat_store.PENDING, catalogue_dump.SCHEDULED, catalogue_dump.CHANGED)])
+
+
+def store_current_turtle():
+    """Every public dataset's stored DCAT Turtle current, built where it is missing or stale:
+    the steady state of a portal whose job worker has caught up, so that a catalogue
+    read times the datasets of the run and not the leftovers of earlier ones."""
+    import ckan.plugins.toolkit as tk
+    from rdflib import URIRef
+    from ckanext.dcat.utils import dataset_uri
+    from ckanext.smartcityms.dcat import store as dcat_store
+    start = 0
+    while True:
+        found = tk.get_action("package_search")({"ignore_auth": True}, {
+            "q": "*:*", "fq": "+dataset_type:dataset", "rows": 500, "start": start, "sort": "id asc"})
+        dcat_store.fragments([(dataset, URIRef(dataset_uri(dataset))) for dataset in found["results"]])
+        start += 500
+        if start >= found["count"] or not found["results"]:
+            return found["count"]

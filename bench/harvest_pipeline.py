@@ -7,9 +7,12 @@ job worker, our gather and fetch consumers), serves `--boxes` boxes generated
 from the recorded payload on 127.0.0.1, and times from job creation until
 every dataset is searchable and listed in `/catalog.ttl` (all pages, fetched
 from the web server): a first run, an unchanged re-run and a run with 5 % of
-the boxes changed. Peak resident memory is the largest sum over all these
-processes, sampled every second. Beside it, the in-process figure: the same
-first harvest by `ckan smartcityms harvest` logic in this process.
+the boxes changed. Peak memory is the largest sum over all these processes
+and their children, sampled every second, both of resident memory (which
+counts the pages a forked child shares with its parent twice) and of
+proportional set size (which counts them once). Beside it, the in-process
+figure: the same first harvest by `ckan smartcityms harvest` logic in this
+process.
 """
 import argparse
 import json
@@ -23,7 +26,7 @@ import urllib.request
 
 import rdflib
 
-from common import forget_background_work, load_ckan, rss_kib
+from common import forget_background_work, load_ckan, pss_kib, rss_kib, store_current_turtle
 from opensensemap_harvest import Feed, fresh_source, generate_boxes
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -54,8 +57,10 @@ class Processes:
                 time.sleep(0.5)
         raise SystemExit("the bench web server did not start; see var/log/bench-web.log")
 
-    def rss_mib(self):
-        return sum(rss_kib(p.pid) for p in self.running.values()) / 1024
+    def memory_mib(self):
+        """(sum of resident memory, sum of proportional set size) of the processes and their children."""
+        pids = [p.pid for p in self.running.values()]
+        return sum(map(rss_kib, pids)) / 1024, sum(map(pss_kib, pids)) / 1024
 
     def stop(self):
         for process in self.running.values():
@@ -82,9 +87,9 @@ def timed_run(tk, context, source, processes, expected, samples):
     import ckan.model as model
     started = time.monotonic()
     job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})
-    peak, searchable_at = 0.0, None
+    peak, searchable_at = (0.0, 0.0), None
     while True:
-        peak = max(peak, processes.rss_mib())
+        peak = tuple(map(max, peak, processes.memory_mib()))
         model.Session.remove()
         pending = model.Session.query(HarvestObject).filter(
             HarvestObject.harvest_job_id == job["id"], ~HarvestObject.state.in_(["COMPLETE", "ERROR"])).count()
@@ -129,6 +134,7 @@ def main():
         queue.purge_queues()
         source = fresh_source("bench-pipeline", "opensensemap", feed.base_url + "/boxes", config)
         forget_background_work()
+        store_current_turtle()
         processes = Processes(args.ckan_ini, args.port, args.fetch_consumers)
         samples = []
         try:
@@ -149,8 +155,10 @@ def main():
             print(f"  {label:18s} {total:7.1f} s until searchable and in /catalog.ttl "
                   f"(searchable after {searchable:.1f} s; the last full read of /catalog.ttl, which "
                   f"found them all, took {reading:.1f} s)")
-        print(f"  first run: {args.boxes / first[0]:.1f} datasets/s; peak resident memory of the processes "
-              f"{max(samples):.0f} MiB", flush=True)
+        print(f"  first run: {args.boxes / first[0]:.1f} datasets/s; peak memory of the processes (with their "
+              f"forked children): {max(rss for rss, _pss in samples):.0f} MiB summing resident memory, "
+              f"{max(pss for _rss, pss in samples):.0f} MiB summing proportional set sizes (shared pages once)",
+              flush=True)
 
         # The same first harvest in this process, on boxes of its own (a guid belongs to one source).
         from ckanext.smartcityms.harvesters import one_shot

@@ -1,4 +1,5 @@
 """Shared pieces of the benchmarks: loading CKAN for a config file and simple statistics."""
+import os
 import statistics
 import time
 import urllib.request
@@ -100,15 +101,53 @@ def store_current_turtle():
     """Every public dataset's stored DCAT Turtle current, built where it is missing or stale:
     the steady state of a portal whose job worker has caught up, so that a catalogue
     read times the datasets of the run and not the leftovers of earlier ones."""
-    import ckan.plugins.toolkit as tk
     from rdflib import URIRef
     from ckanext.dcat.utils import dataset_uri
     from ckanext.smartcityms.dcat import store as dcat_store
-    start = 0
-    while True:
-        found = tk.get_action("package_search")({"ignore_auth": True}, {
-            "q": "*:*", "fq": "+dataset_type:dataset", "rows": 500, "start": start, "sort": "id asc"})
-        dcat_store.fragments([(dataset, URIRef(dataset_uri(dataset))) for dataset in found["results"]])
-        start += 500
-        if start >= found["count"] or not found["results"]:
-            return found["count"]
+    from ckanext.smartcityms.downloads.catalogue_dump import _public_datasets
+    batch = []
+    for dataset in _public_datasets():
+        batch.append((dataset, URIRef(dataset_uri(dataset))))
+        if len(batch) == 500:
+            dcat_store.fragments(batch)
+            batch = []
+    if batch:
+        dcat_store.fragments(batch)
+
+
+def cpu_seconds(pid):
+    """CPU time (user + system, seconds) a process has used, with all its descendants:
+    the reaped ones through its own child counters, the live ones one by one."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        return 0.0
+    own = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
+SERVICES = {  # how each service's main process looks: its program, and a word in its command line
+    "PostgreSQL": (b"postgres", b""), "Solr": (b"java", b"solr"), "Redis": (b"redis-server", b"")}
+
+
+def _program(pid):
+    command = open(f"/proc/{pid}/cmdline", "rb").read()
+    return os.path.basename(command.split(b"\0")[0].split(b" ")[0]).rstrip(b":"), command
+
+
+def service_pids():
+    """{"PostgreSQL": pid, "Solr": pid, "Redis": pid}: the services' main processes on this machine
+    (each one's descendants, such as PostgreSQL's backends, count with it)."""
+    found = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            program, command = _program(entry)
+            parent = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]
+            parent_program = _program(parent)[0] if parent != "0" else b""
+        except OSError:
+            continue
+        for service, (wanted, word) in SERVICES.items():
+            if program == wanted and word in command and parent_program != wanted and service not in found:
+                found[service] = int(entry)
+    return found

@@ -64,7 +64,8 @@ class Feed:
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
 
-def fresh_source(name, source_type, url, config):
+def remove_source(name):
+    """The harvest source `name` and its datasets gone, if there is one."""
     import ckan.plugins.toolkit as tk
     context = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
     try:
@@ -74,6 +75,12 @@ def fresh_source(name, source_type, url, config):
         tk.get_action("dataset_purge")(dict(context), {"id": old["id"]})
     except tk.ObjectNotFound:
         pass
+    return context
+
+
+def fresh_source(name, source_type, url, config):
+    import ckan.plugins.toolkit as tk
+    context = remove_source(name)
     org = bench_organization(tk, context)
     return tk.get_action("harvest_source_create")(dict(context), {
         "name": name, "title": name, "url": url, "source_type": source_type, "owner_org": org["id"],

@@ -63,22 +63,34 @@ def timed_get(url):
     return elapsed
 
 
-def rss_kib(pid, field="VmRSS:", source="status"):
-    """Resident memory of a process and all its descendants (KiB)."""
-    total = 0
+def process_tree(pid):
+    """`pid` and the pids of all its live descendants."""
+    yield pid
     try:
-        total += int(next(line.split()[1] for line in open(f"/proc/{pid}/{source}") if line.startswith(field)))
         children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        return
+    for child in children:
+        yield from process_tree(int(child))
+
+
+def _proc_kib(pid, source, field):
+    try:
+        return int(next(line.split()[1] for line in open(f"/proc/{pid}/{source}") if line.startswith(field)))
     except (OSError, StopIteration):
         return 0
-    return total + sum(rss_kib(int(child), field, source) for child in children)
+
+
+def rss_kib(pid):
+    """Resident memory of a process and all its descendants (KiB)."""
+    return sum(_proc_kib(member, "status", "VmRSS:") for member in process_tree(pid))
 
 
 def pss_kib(pid):
     """Like rss_kib, with each shared page counted once over the processes sharing it
     (proportional set size): a forked job or scheduler process shares most of its
     pages with the worker it was forked from, and a sum of RSS counts them twice."""
-    return rss_kib(pid, "Pss:", "smaps_rollup")
+    return sum(_proc_kib(member, "smaps_rollup", "Pss:") for member in process_tree(pid))
 
 
 def forget_background_work():
@@ -115,16 +127,18 @@ def store_current_turtle():
         dcat_store.fragments(batch)
 
 
-def cpu_seconds(pid):
-    """CPU time (user + system, seconds) a process has used, with all its descendants:
-    the reaped ones through its own child counters, the live ones one by one."""
+def _own_cpu_seconds(pid):
     try:
         fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
     except OSError:
         return 0.0
-    own = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
-    return own + sum(cpu_seconds(int(child)) for child in children)
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+def cpu_seconds(pid):
+    """CPU time (user + system, seconds) a process has used, with all its descendants:
+    the reaped ones through each process's own child counters, the live ones one by one."""
+    return sum(_own_cpu_seconds(member) for member in process_tree(pid))
 
 
 SERVICES = {  # how each service's main process looks: its program, and a word in its command line

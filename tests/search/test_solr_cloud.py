@@ -106,6 +106,7 @@ def test_search_and_indexing_go_on_while_a_node_is_stopped_and_it_catches_up():
         assert count == peers[0] == peers[-1], (replica, peers)
     assert sum(c for r, c in counts if node_number(r["node_name"]) == stopped) == 6
 
+
 def test_the_whole_cloud_stopped_and_started_comes_back_with_its_index():
     """Both nodes stopped and started (an operator's restart): every replica becomes
     active again and the datasets are found. With CKAN's string `_version_` the

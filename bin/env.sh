@@ -59,6 +59,7 @@ scms_site_env() {
   export CKAN_REDIS_URL="redis://:$SCMS_REDIS_PASSWORD@$SCMS_HOST:$SCMS_REDIS_PORT/$redis_db"
   export CKAN_STORAGE_PATH="$SCMS_VAR/storage/$site"
   export CKAN_SMARTCITYMS_OUTBOUND_PROXY="http://$SCMS_HOST:$SCMS_OUTBOUND_PORT"  # read by development.ini (CKAN interpolates CKAN_* variables)
+  export CKAN_SMARTCITYMS_REPLAY_PORT="$SCMS_REPLAY_PORT"  # development.ini: the one internal address the demo may reach
   if [ "$site" = dev ]; then
     export CKAN_SITE_URL="${CKAN_SITE_URL:-http://$SCMS_HOST:$SCMS_CKAN_PORT}"
   fi

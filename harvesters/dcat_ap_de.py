@@ -37,7 +37,7 @@ from ckanext.smartcityms.reference import vocabularies
 from ckanext.smartcityms.harvesters import common
 from ckanext.smartcityms.harvesters.cli import HarvestCommands
 from ckanext.smartcityms.harvesters.source_config import SourceConfig
-from ckanext.smartcityms.outbound.http import FetchError, fetch
+from ckanext.smartcityms.outbound.http import HARVEST, FetchError, fetch
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ class DCATAPdeHarvester(HarvestCommands, DCATRDFHarvester):
                 raise GatherFailed(f"The catalogue has more than {max_pages} pages (max_pages).")
             visited.add(url)
             try:
-                content, content_type = fetch(url, timeout=timeout, max_bytes=max_bytes)
+                content, content_type = fetch(url, purpose=HARVEST, timeout=timeout, max_bytes=max_bytes)
             except FetchError as error:
                 raise GatherFailed(f"Could not read {url}: {error}.")
             rdf_format = FORMATS.get(config.get("rdf_format") or content_type) or _guess_format(content)

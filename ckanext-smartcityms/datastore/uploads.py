@@ -55,8 +55,8 @@ def refusal(resource):
     if resource.get("url_type") == "upload":
         return None
     try:
-        http.fetch_response(resource.get("url") or "", timeout=LINK_CHECK_SECONDS, max_bytes=0,
-                            read_body=False)
+        http.fetch_response(resource.get("url") or "", purpose=http.TABLE_IMPORT, timeout=LINK_CHECK_SECONDS,
+                            max_bytes=0, read_body=False)
     except http.FetchError as error:
         return tk._("The linked file was not loaded into the DataStore: {reason}").format(reason=error)
     return None

@@ -202,7 +202,7 @@ class Builder:
         self.report.included.append(member)
 
     def _fetch(self, url, target):
-        response = http.fetch_response(url, timeout=self.fetch_timeout, max_bytes=self.remaining, sink=target)
+        response = http.fetch_response(url, purpose=http.ARCHIVE, timeout=self.fetch_timeout, max_bytes=self.remaining, sink=target)
         if response.status >= 400:
             raise http.FetchError(f"{url[:200]} answered HTTP {response.status} {response.reason}")
 

@@ -7,10 +7,15 @@ A harvest source or a resource URL is given by an editor and answered by a
 server we do not control, so each request is bounded and checked:
 
 * only http and https;
+* every request names its purpose (`PURPOSES`: harvesting, link checks,
+  bulk archives, table imports, sensor charts);
 * the target host is resolved and every address it resolves to is judged:
   loopback, private, link-local, multicast, reserved and unspecified
-  addresses are refused unless they lie in
-  `ckanext.smartcityms.harvest_allowed_networks` (tests, special setups);
+  addresses are refused unless `ckanext.smartcityms.outbound_internal_allowances`
+  names that address (and port) for that purpose. An allowance for the demo's
+  replay server is therefore no way in for an editor's resource URL: the link
+  checker, xloader and the archives have their own purposes, with no allowance
+  outside the tests;
 * redirects are followed by us, one hop at a time, each hop judged the same
   way (at most MAX_REDIRECTS);
 * one deadline for the whole request, redirects and body included (a slow
@@ -20,6 +25,7 @@ Failures raise FetchError with a sentence meant for the harvest job's list
 or the link checker's result.
 """
 import ipaddress
+import re
 import socket
 import time
 from urllib.parse import urljoin, urlsplit
@@ -49,12 +55,43 @@ class Fetched:
         return (self.headers.get("Content-Type") or "").split(";", 1)[0].strip()
 
 
-def allowed_networks():
-    configured = tk.config.get("ckanext.smartcityms.harvest_allowed_networks") or ""
-    networks = []
-    for text in str(configured).replace(",", " ").split():
-        networks.append(ipaddress.ip_network(text, strict=False))
-    return networks
+HARVEST = "harvest"
+LINK_CHECK = "link_check"
+ARCHIVE = "archive"
+TABLE_IMPORT = "table_import"
+SENSOR_CHART = "sensor_chart"
+PURPOSES = (HARVEST, LINK_CHECK, ARCHIVE, TABLE_IMPORT, SENSOR_CHART)
+ALLOWANCES_OPTION = "ckanext.smartcityms.outbound_internal_allowances"
+
+
+class Allowance:
+    """One internal target one purpose may reach: a network, and a port or any port."""
+
+    def __init__(self, purpose, network, port):
+        self.purpose, self.network, self.port = purpose, network, port
+
+    def admits(self, purpose, address, port):
+        return purpose == self.purpose and address in self.network and self.port in (None, port)
+
+
+def parse_allowance(text):
+    """`purpose=ADDRESS[/BITS][:PORT]` (IPv6 in brackets: `harvest=[::1]:8080`) as an
+    Allowance; ValueError with a sentence for anything else."""
+    purpose, separator, target = text.partition("=")
+    if not separator or purpose not in PURPOSES:
+        raise ValueError(f"{ALLOWANCES_OPTION}: {text!r} is not PURPOSE=ADDRESS[:PORT] with a purpose of "
+                         f"{', '.join(PURPOSES)}")
+    match = re.fullmatch(r"\[(?P<v6>[^\]]+)\](?::(?P<port6>\d+))?|(?P<v4>[^:]+)(?::(?P<port4>\d+))?", target)
+    if not match:
+        raise ValueError(f"{ALLOWANCES_OPTION}: {target!r} is not ADDRESS[/BITS][:PORT]")
+    port = match.group("port6") or match.group("port4")
+    network = ipaddress.ip_network(match.group("v6") or match.group("v4"), strict=False)
+    return Allowance(purpose, network, int(port) if port else None)
+
+
+def allowances():
+    configured = str(tk.config.get(ALLOWANCES_OPTION) or "")
+    return [parse_allowance(text) for text in configured.replace(",", " ").split()]
 
 
 def _is_public(address):
@@ -64,8 +101,8 @@ def _is_public(address):
                     and not _is_public(address.ipv4_mapped)))
 
 
-def check_target(url):
-    """FetchError unless `url` is http(s) to a host whose every address may be reached."""
+def check_target(url, purpose):
+    """FetchError unless `url` is http(s) to a host whose every address may be reached for `purpose`."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url[:200]} is not an http(s) URL")
@@ -73,24 +110,26 @@ def check_target(url):
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise FetchError(f"{url[:200]} has an invalid port")
-    judged_address(parts.hostname, port, url)
+    judged_address(parts.hostname, port, url, purpose)
 
 
-def judged_address(host, port, url):
+def judged_address(host, port, url, purpose):
     """The address to connect to for host:port once every address it resolves
-    to has been judged; FetchError (naming `url`) for an internal one."""
+    to has been judged for `purpose`; FetchError (naming `url`) for an internal one."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown outbound purpose {purpose!r}")
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"{host} could not be resolved ({error})")
-    allowed = allowed_networks()
+    allowed = allowances()
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not _is_public(address) and not any(address in network for network in allowed):
+        if not _is_public(address) and not any(a.admits(purpose, address, port) for a in allowed):
             raise FetchError(
                 f"{url[:200]} is refused: {host} resolves to {address}, an internal address "
-                "(loopback, private, link-local or reserved); harvest sources must be public servers "
-                "(ckanext.smartcityms.harvest_allowed_networks allows named ranges)")
+                "(loopback, private, link-local or reserved); the portal only reaches public servers "
+                f"({ALLOWANCES_OPTION} can allow one internal address for one purpose)")
     return infos[0][4][0]
 
 
@@ -101,9 +140,9 @@ def _remaining(deadline, url):
     return left
 
 
-def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, session=None, read_body=True,
-                   sink=None):
-    """GET `url` whatever its status; the body is read only up to `max_bytes`, all within `timeout` s
+def fetch_response(url, *, purpose, timeout, max_bytes, headers=None, params=None, session=None,
+                   read_body=True, sink=None):
+    """GET `url` for `purpose` (one of PURPOSES) whatever its status; the body is read only up to `max_bytes`, all within `timeout` s
     (not at all with read_body=False: the status line and headers are the answer).
 
     With `sink` (a writable binary file), the body is written there as it arrives
@@ -113,7 +152,7 @@ def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, sessio
     current, hops = url, 0
     try:
         while True:
-            check_target(current)
+            check_target(current, purpose)
             left = _remaining(deadline, current)
             with session.get(current, stream=True, timeout=(min(left, 30), left), headers=headers or {},
                              params=params if hops == 0 else None, allow_redirects=False) as response:
@@ -150,14 +189,15 @@ def fetch_response(url, *, timeout, max_bytes, headers=None, params=None, sessio
         raise FetchError(f"{current[:200]}: {error.__class__.__name__}")
 
 
-def probe(url, *, timeout):
+def probe(url, *, purpose, timeout):
     """The HTTP status `url` answers with after its redirects (GET; the body is not read)."""
-    return fetch_response(url, timeout=timeout, max_bytes=0, read_body=False).status
+    return fetch_response(url, purpose=purpose, timeout=timeout, max_bytes=0, read_body=False).status
 
 
-def fetch(url, *, timeout, max_bytes, headers=None, session=None):
+def fetch(url, *, purpose, timeout, max_bytes, headers=None, session=None):
     """GET `url`; returns (bytes, content type without parameters). HTTP errors raise."""
-    response = fetch_response(url, timeout=timeout, max_bytes=max_bytes, headers=headers, session=session)
+    response = fetch_response(url, purpose=purpose, timeout=timeout, max_bytes=max_bytes, headers=headers,
+                              session=session)
     if response.status >= 400:
         raise FetchError(f"{url} answered HTTP {response.status} {response.reason}")
     return response.body, response.content_type

@@ -8,9 +8,10 @@ a name that resolves elsewhere the second time, would reach the inside. With
 `ckan.download_proxy` pointing here, xloader's every request and redirect hop
 passes through this proxy, which resolves the target once, judges every
 address, and connects to the address it judged (no second resolution).
-Besides the public internet and `harvest_allowed_networks`, it lets through
-the one address xloader fetches uploaded files from
-(`ckanext.xloader.site_url`, often loopback). Each connection has a deadline
+Besides the public internet and the allowances for the purpose
+`table_import` (none outside the tests), it lets through the one address
+xloader fetches uploaded files from (`ckanext.xloader.site_url`, often
+loopback). Each connection has a deadline
 and a byte cap.
 
 Run: `ckan smartcityms outbound-proxy --port N` (bin/portal starts it).
@@ -48,7 +49,7 @@ def judged_address(host, port):
     """The address to connect to for host:port; FetchError with the reason if refused."""
     if _own_site() == (host, port):
         return socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)[0][4][0]
-    return guarded.judged_address(host, port, f"{host}:{port}")
+    return guarded.judged_address(host, port, f"{host}:{port}", guarded.TABLE_IMPORT)
 
 
 class Handler(BaseHTTPRequestHandler):

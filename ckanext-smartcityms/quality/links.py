@@ -44,7 +44,7 @@ def dataset_urls(dataset):
 def check(url):
     """Ask `url` once (status line only) and store the answer."""
     try:
-        status = http.probe(url, timeout=TIMEOUT)
+        status = http.probe(url, purpose=http.LINK_CHECK, timeout=TIMEOUT)
         result = {"ok": status < 400, "status": status, "error": None if status < 400 else f"HTTP {status}"}
     except http.FetchError as error:
         result = {"ok": False, "status": None, "error": str(error)[:300]}

@@ -8,7 +8,7 @@ retried with exponential backoff, then reported as a clear error.
 import json
 import time
 
-from ckanext.smartcityms.outbound.http import FetchError, fetch_response
+from ckanext.smartcityms.outbound.http import HARVEST, FetchError, fetch_response
 
 PUBLIC_API = "https://api.opensensemap.org"
 MAX_RETRY_AFTER = 120  # seconds: a server cannot park a harvest for longer per retry
@@ -29,7 +29,7 @@ class OpenSenseMapClient:
         url = self.api_url + path
         for attempt in range(self.retries + 1):
             try:
-                response = fetch_response(url, timeout=self.timeout, max_bytes=self.max_bytes,
+                response = fetch_response(url, purpose=HARVEST, timeout=self.timeout, max_bytes=self.max_bytes,
                                           params=params, headers={"Accept": "application/json"})
             except FetchError as error:
                 if "did not answer" in str(error) and attempt < self.retries:

@@ -132,7 +132,8 @@ class StadtwerkeHarvester(HarvestCommands, HarvesterBase, plugins.SingletonPlugi
         return True
 
     def _build(self, feed, existing):
-        limits = {"timeout": feed["timeout"], "max_bytes": int(feed["max_mb"] * 1024 * 1024)}
+        limits = {"purpose": http.HARVEST, "timeout": feed["timeout"],
+                  "max_bytes": int(feed["max_mb"] * 1024 * 1024)}
         return KINDS[feed["kind"]].build(feed, existing, limits)
 
     @staticmethod

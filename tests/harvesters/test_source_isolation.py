@@ -87,7 +87,7 @@ def test_the_organization_option_needs_the_creators_rights_there(replay_server):
 def test_a_source_on_an_internal_address_is_refused_without_a_request(replay_server):
     replay_server.routes["/boxes"] = Response(json.dumps([recorded_box()]), content_type="application/json")
     source = osem_source(replay_server, factories.Sysadmin(), factories.Organization(), "intern")
-    with helpers.changed_config("ckanext.smartcityms.harvest_allowed_networks", ""):
+    with helpers.changed_config("ckanext.smartcityms.outbound_internal_allowances", ""):
         job = run_job_through_queues({"user": factories.Sysadmin()["name"]}, source["id"])
     assert any("internal address" in e for e in gather_errors(job)), gather_errors(job)
     assert replay_server.requests == []

@@ -29,7 +29,8 @@ Kinds of cache:
 * `ProcessCache`: per process, least recently used out; callers put the
   revisions their value depends on into its key.
 * `SharedStore`: Redis, shared by every process and kept across restarts
-  (the serialised DCAT Turtle of each dataset).
+  (the serialised DCAT Turtle of each dataset), or for a set time (the
+  measurements of a sensor chart).
 * `shipped`: memo for files shipped inside the package, which cannot change
   while a process runs.
 """
@@ -251,6 +252,13 @@ class SharedStore:
         if mapping:
             redis_connection().mset({self._full(k): v for k, v in mapping.items()})
 
+    def get(self, name):
+        return redis_connection().get(self._full(name))
+
+    def set(self, name, value, seconds):
+        """Keep `value` for `seconds` only."""
+        redis_connection().set(self._full(name), value, ex=seconds)
+
     def delete(self, name):
         redis_connection().delete(self._full(name))
 
@@ -264,6 +272,9 @@ class SharedStore:
 
 # Each dataset's DCAT-AP.de Turtle with the version it was built from (dcat.store).
 DCAT_TURTLE = SharedStore("dcat-ttl")
+# The measurements a sensor chart shows, as the source API answered, for a minute
+# (web.sensor_measurements): every visitor's chart costs the source one request a minute.
+SENSOR_MEASUREMENTS = SharedStore("sensor-measurements")
 
 
 # ------------------------------------------------------------- shipped files

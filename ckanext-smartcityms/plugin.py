@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.xloader.interfaces import IXloader
 
-from ckanext.smartcityms import cache, cli, web
+from ckanext.smartcityms import cache, cli, security, web
 from ckanext.smartcityms.data_requests import actions as data_request_actions
 from ckanext.smartcityms.datastore import changes as datastore_changes
 from ckanext.smartcityms.datastore import feed_status, uploads
@@ -23,6 +23,7 @@ from ckanext.smartcityms.fields import validators
 from ckanext.smartcityms.quality import actions as quality_actions
 from ckanext.smartcityms.reference import licenses
 from ckanext.smartcityms.search import facets, indexing, query, suggestions
+from ckanext.smartcityms.security import disclosure
 from ckanext.smartcityms.showcases import links as showcase_links
 from ckanext.smartcityms.web import helpers, maps
 
@@ -42,6 +43,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(IXloader, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
@@ -54,6 +56,10 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def configure(self, config):
         shacl.check_at_startup()
+
+    def make_middleware(self, app, config):
+        # CKAN calls this for its Flask app: the security room hooks every request there
+        return security.install(app)
 
     def i18n_directory(self):
         # The catalogues live in the repository's i18n/ folder, installed as
@@ -70,7 +76,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return {"dcat_catalog_show": dcat_catalog.dcat_catalog_show, **quality_actions.get_actions(),
                 **suggestions.get_actions(), **download_actions.get_actions(), **datastore_changes.get_actions(),
                 "xloader_submit": uploads.xloader_submit, **showcase_links.get_actions(),
-                **data_request_actions.get_actions()}
+                **data_request_actions.get_actions(), **disclosure.get_actions()}
 
     def get_auth_functions(self):
         return data_request_actions.get_auth_functions()
@@ -91,6 +97,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return indexing.index_lists(pkg_dict)
 
     def after_dataset_show(self, context, pkg_dict):
+        disclosure.dataset_without_source_secrets(context, pkg_dict)
         status = feed_status.status(pkg_dict)
         if status is not None:
             pkg_dict["feed_status"] = status
@@ -101,6 +108,8 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
         return query.weighted_query(indexing.check_bbox(search_params))
 
     def after_dataset_search(self, search_results, search_params):
+        for found in search_results.get("results") or []:
+            disclosure.dataset_without_source_secrets({}, found)
         return facets.name_facet_items(search_results)
 
     def dataset_facets(self, facets_dict, package_type):

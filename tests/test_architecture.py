@@ -26,7 +26,7 @@ HARVESTERS = PACKAGE + ".harvesters"
 LAYERS = [
     {"plugin", "serving"},
     {"cli"},
-    {"web"},
+    {"web", "security"},
     {"quality", "downloads"},
     {"dcat", "search", "datastore", "demo"},
     {"showcases", "data_requests"},

@@ -29,6 +29,7 @@ from ckanext.smartcityms.dcat.parsing import complete_parsed_dataset
 from ckanext.smartcityms.fields import geometry as geo
 from ckanext.smartcityms.fields import iri
 from ckanext.smartcityms.fields.lists import as_list, as_text_list
+from ckanext.smartcityms.fields.validators import is_linkable
 from ckanext.smartcityms.reference import geocoding, vocabularies
 from ckanext.smartcityms.showcases import links as showcase_links
 from ckanext.smartcityms.strategy import themes
@@ -333,9 +334,15 @@ class DCATAPdeProfile(EuropeanDCATAP3Profile):
 
     def _de_distribution(self, resource_dict, distribution):
         g = self.g
-        if resource_dict.get("url"):
-            g.set((distribution, DCAT.accessURL, URIRef(resource_dict["url"])))
-            g.add((URIRef(resource_dict["url"]), RDF.type, RDFS.Resource))
+        url = resource_dict.get("url")
+        if url and not is_linkable(url):
+            # Stored before links were checked (javascript:, data:, file:): federated portals
+            # would put it in a link; the resource's page on our site stands in for it.
+            g.remove((distribution, DCAT.downloadURL, None))
+            url = str(distribution)
+        if url:
+            g.set((distribution, DCAT.accessURL, URIRef(url)))
+            g.add((URIRef(url), RDF.type, RDFS.Resource))
         file_type = vocabularies.vocabulary("file-type").get(resource_dict.get("format") or "")
         g.remove((distribution, DCTERMS["format"], None))
         g.remove((distribution, DCAT.mediaType, None))

@@ -205,6 +205,39 @@ def smartcityms_text(value):
     return iri.xml_text(value)
 
 
+TITLE_MAX = 500
+# Schemes a resource may link to; anything else (javascript:, data:, vbscript:, file:) would run
+# script in a visitor's browser or point into someone's own machine, here and in federated portals.
+RESOURCE_URL_SCHEMES = {"http", "https", "ftp", "ftps"}
+URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def smartcityms_title(value):
+    """A title of at most TITLE_MAX characters (a 100 KB title broke the search index's sort field)."""
+    if isinstance(value, str) and len(value) > TITLE_MAX:
+        raise Invalid(_("The title is longer than {limit} characters").format(limit=TITLE_MAX))
+    return value
+
+
+def smartcityms_resource_url(value):
+    """A resource's link (http, https or ftp) or an uploaded file's name; no other scheme."""
+    if _is_empty(value) or not isinstance(value, str):
+        return value
+    if len(value) > URL_MAX:
+        raise Invalid(_("The URL is longer than {limit} characters").format(limit=URL_MAX))
+    if not is_linkable(value):
+        raise Invalid(_("Please provide a valid URL (http:// or https://)"))
+    return value
+
+
+def is_linkable(url):
+    """Whether a link to `url` is safe to give a visitor: http, https, ftp, or no scheme at all
+    (an upload's file name; `C:` of a Windows path some browsers send as one)."""
+    # Browsers ignore leading blanks and control characters before a scheme
+    scheme = URL_SCHEME.match(url.lstrip("".join(chr(c) for c in range(33))))
+    return not scheme or scheme.group(1).lower() in RESOURCE_URL_SCHEMES or len(scheme.group(1)) == 1
+
+
 def smartcityms_uri_list(value):
     """A list of http(s) URIs, stored as a JSON list."""
     if _is_empty(value):
@@ -441,6 +474,8 @@ VALIDATORS = [
     smartcityms_json_list_output,
     smartcityms_not_empty_list,
     smartcityms_http_url,
+    smartcityms_title,
+    smartcityms_resource_url,
     smartcityms_uri_list,
     smartcityms_text_list,
     smartcityms_keyword_list,

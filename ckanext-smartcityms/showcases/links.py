@@ -29,10 +29,18 @@ def _references(value):
         raise tk.Invalid(tk._("Expected a list of dataset names"))
 
 
-def _dataset_id(reference):
+def _dataset_id(reference, context):
+    """The id of the active dataset `reference` names, if the editor may read it: a private
+    dataset of another organization is "unknown", as if it did not exist (its id would be
+    confirmed, and shown on a public showcase)."""
     package = model.Package.get(reference)
     if package is None or package.type != "dataset" or package.state != "active":
         return None
+    if package.private:
+        try:
+            tk.check_access("package_show", dict(context), {"id": package.id})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            return None
     return package.id
 
 
@@ -44,7 +52,7 @@ def smartcityms_used_datasets(key, data, errors, context):
         raise tk.StopOnError
     ids, unknown = [], []
     for reference in references:
-        found = _dataset_id(reference[:MAX_REFERENCE])
+        found = _dataset_id(reference[:MAX_REFERENCE], context)
         if found is None:
             unknown.append(reference[:MAX_REFERENCE])
         elif found not in ids:

@@ -141,8 +141,14 @@ def smartcityms_pager(page, **kwargs):
                       symbol_next=symbol("fa-chevron-right", tk._("Next page")), **kwargs)
 
 
+def smartcityms_session_hours():
+    """How long a login lasts at most (PERMANENT_SESSION_LIFETIME), in whole hours."""
+    return max(1, round(tk.config.get("PERMANENT_SESSION_LIFETIME") / 3600))
+
+
 # Registered with CKAN (ITemplateHelpers) under their own names, as h.<name> in templates.
 HELPERS = [
+    smartcityms_session_hours,
     smartcityms_vocabulary_choices,
     smartcityms_format_choices,
     smartcityms_handlungsfeld_choices,

@@ -1,7 +1,8 @@
 """Resource views for sensor datasets (openSenseMap boxes).
 
-* `smartcityms_sensor_chart`: the last 48 hours of one sensor, read in the
-  browser from the resource's own CSV URL (so it follows any API base).
+* `smartcityms_sensor_chart`: the last 48 hours of one sensor, read from the
+  resource's own CSV URL (so it follows any API base) through the portal
+  (`sensor_measurements`): the visitor's browser talks to no other server.
 * `smartcityms_sensor_map`: where the box stands. Without a configured tile
   server the portal loads nothing from elsewhere: the view shows the position
   in words and links to maps; with `ckanext.smartcityms.map_tile_url` it
@@ -63,7 +64,8 @@ class SensorChartView(p.SingletonPlugin):
     def setup_template_variables(self, context, data_dict):
         resource = data_dict["resource"]
         found = find_phenomenon(resource.get("phenomenon") or "")
-        return {"chart_url": resource["url"], "chart_unit": found["unit"] if found else ""}
+        return {"chart_url": tk.url_for("smartcityms_sensor_measurements.measurements", resource_id=resource["id"]),
+                "chart_unit": found["unit"] if found else ""}
 
     def view_template(self, context, data_dict):
         return "sensor_chart.html"

@@ -6,12 +6,10 @@
 //
 // A URL prefixed with "mobile:" is checked in a 375 px wide viewport (a phone).
 // Prints one JSON object: {"<url as given>": {lang, violations: [...], keyboard: {...}}}.
-import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { injectAxe, policyRefusals } from "./axe.mjs";
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve("axe-core/axe.min.js");
 const [screenshotDir, ...urls] = process.argv.slice(2);
 
 const browser = await chromium.launch({
@@ -25,8 +23,9 @@ try {
     const mobile = given.startsWith("mobile:");
     const url = mobile ? given.slice("mobile:".length) : given;
     const page = await browser.newPage({ viewport: mobile ? { width: 375, height: 812 } : { width: 1280, height: 900 } });
+    const refused = policyRefusals(page);
     const response = await page.goto(url, { waitUntil: "load" });
-    await page.addScriptTag({ path: axePath });
+    await injectAxe(page);
     const axe = await page.evaluate(async () => {
       const result = await window.axe.run(document, {
         runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
@@ -63,6 +62,7 @@ try {
       lang: await page.evaluate(() => document.documentElement.getAttribute("lang")),
       violations: axe,
       keyboard,
+      policyRefusals: refused,
     };
     await page.close();
   }

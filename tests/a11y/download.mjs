@@ -6,12 +6,10 @@
 //   node download.mjs <archive page url> <folder for the file>
 //
 // Prints one JSON object: {before, after, reloaded, announced, axe, file, size}.
-import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { injectAxe } from "./axe.mjs";
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve("axe-core/axe.min.js");
 const [url, folder] = process.argv.slice(2);
 
 const browser = await chromium.launch({
@@ -36,7 +34,7 @@ try {
     live: await page.locator("#download-status").getAttribute("aria-live"),
     text: (await page.locator("#download-status .alert").first().textContent()).trim(),
   };
-  await page.addScriptTag({ path: axePath });
+  await injectAxe(page);
   result.axe = await page.evaluate(async () => {
     const found = await window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },

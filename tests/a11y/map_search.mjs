@@ -10,16 +10,14 @@
 //   node map_search.mjs <portal url> <area typed> <dataset path>
 //
 // Prints one JSON object.
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { injectAxe } from "./axe.mjs";
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve("axe-core/axe.min.js");
 const [base, area, datasetPath] = process.argv.slice(2);
 const origin = new URL(base).origin;
 
 async function axe(page) {
-  await page.addScriptTag({ path: axePath });
+  await injectAxe(page);
   return page.evaluate(async () => {
     const found = await window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },

@@ -5,11 +5,9 @@
 //   node search_box.mjs <page url> <text to type>
 //
 // Prints one JSON object: {options, expanded, activeOption, axe, afterEscape, landedOn}.
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { injectAxe } from "./axe.mjs";
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve("axe-core/axe.min.js");
 const [url, text] = process.argv.slice(2);
 
 const browser = await chromium.launch({
@@ -30,7 +28,7 @@ try {
   result.expanded = await box.getAttribute("aria-expanded");
   const active = await box.getAttribute("aria-activedescendant");
   result.activeOption = active ? (await page.locator("#" + active).textContent()).trim() : null;
-  await page.addScriptTag({ path: axePath });
+  await injectAxe(page);
   result.axe = await page.evaluate(async () => {
     const found = await window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },

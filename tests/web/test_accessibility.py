@@ -5,7 +5,8 @@ axe-core (both from npm, installed by bin/install) on each page in German and
 English, and checks keyboard use: the first Tab lands on a skip link to the
 main content, focus is visible, no positive tabindex reorders the tab order,
 and <html lang> is right; three pages also on a 375 px wide phone screen (no
-sideways scrolling). Screenshots go to var/screenshots/a11y-*.png.
+sideways scrolling). Nothing a page needs may be refused by its content
+security policy (security/headers.py). Screenshots go to var/screenshots/a11y-*.png.
 """
 import json
 import os
@@ -53,6 +54,7 @@ def test_main_pages_have_no_wcag_21_aa_violations_and_work_by_keyboard(catalogue
             issues.append(f"{keyboard['positiveTabindex']} element(s) with a positive tabindex reorder the tab order")
         if keyboard["horizontalScroll"]:
             issues.append("the page scrolls sideways (not responsive at this width)")
+        issues += [f"refused by the page's security policy: {text}" for text in found["policyRefusals"]]
         if issues:
             problems[url] = issues
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)

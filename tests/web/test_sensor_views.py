@@ -32,12 +32,13 @@ def views_of(resource):
     return {v["view_type"]: v for v in helpers.call_action("resource_view_list", id=resource["id"])}
 
 
-def test_sensor_csv_resources_get_a_chart_reading_their_own_url(app, box_dataset):
+def test_sensor_csv_resources_get_a_chart_reading_their_own_url_through_the_portal(app, box_dataset):
     sensor_csv = next(r for r in box_dataset["resources"] if r.get("sensor_id"))
     view = views_of(sensor_csv)["smartcityms_sensor_chart"]
     page = app.get(f"/dataset/{box_dataset['id']}/resource/{sensor_csv['id']}/view/{view['id']}")
     assert page.status_code == 200
-    assert f'data-url="{sensor_csv["url"]}"' in page.body.replace("&amp;", "&")
+    assert f'data-url="/sensor-measurements/{sensor_csv["id"]}"' in page.body
+    assert sensor_csv["url"] not in page.body.replace("&amp;", "&").split("<noscript>")[0]
     assert "sensor_chart.js" in page.body
     assert 'role="img"' in page.body and "<table>" in page.body  # text alternative for screen readers
     box_json = box_dataset["resources"][0]
@@ -65,3 +66,13 @@ def test_marker_lies_in_the_middle_tile():
     tiles, (left, top) = tiles_around(7.64568, 51.962372)
     assert len(tiles) == 9 and 256 <= left < 512 and 256 <= top < 512
     assert tiles[4] == (34159, 21658)  # slippy-map tile of Münster's Oststraße at zoom 16
+
+
+def test_the_measurements_endpoint_is_no_open_proxy(app, box_dataset):
+    """Only a readable sensor CSV's own URL: other resources, unknown ids and private datasets are refused."""
+    box_json = box_dataset["resources"][0]
+    assert app.get(f"/sensor-measurements/{box_json['id']}").status_code == 404
+    assert app.get("/sensor-measurements/" + "x" * 5000).status_code == 404
+    sensor_csv = next(r for r in box_dataset["resources"] if r.get("sensor_id"))
+    helpers.call_action("package_patch", {"user": factories.Sysadmin()["name"]}, id=box_dataset["id"], private=True)
+    assert app.get(f"/sensor-measurements/{sensor_csv['id']}").status_code == 403

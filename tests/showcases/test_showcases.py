@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.smartcityms.dcat import shacl
+from tests.datasets import minimal_dataset
 from tests.dcat.test_stock_consumers import stock_parse
 from tests.web.test_accessibility import check
 
@@ -171,3 +172,14 @@ def test_an_uploaded_picture_is_shown_with_its_text_and_a_picture_elsewhere_only
     assert served.status_code == 200 and served.content == tiny_png()
     assert '<img src="https://pictures.example.org' not in page
     assert 'href="https://pictures.example.org/logo.png"' in page
+
+
+def test_a_showcase_cannot_confirm_another_organizations_private_dataset(catalogue, editor):
+    """Issue 28: naming another organization's private dataset was accepted, which confirmed that
+    it exists and put its id on a public showcase; now it is as unknown as a missing one."""
+    other = factories.Organization()
+    helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **minimal_dataset(
+        other["id"], name="vertraulich", private=True))
+    with pytest.raises(tk.ValidationError) as refused:
+        helpers.call_action("package_create", {"user": editor["name"]}, **showcase(uses_datasets="aasee, vertraulich"))
+    assert '"vertraulich"' in str(refused.value.error_dict["uses_datasets"])

@@ -47,7 +47,9 @@ scms_site_env() {
     bench) db=ckan_bench;  ds=datastore_bench;   redis_db=2; core=ckan_bench; ini="$SCMS_ROOT/bench.ini" ;;
     # A second CKAN with stock plugins only: the federated consumer the interoperability tests harvest us with.
     stock) db=ckan_stock;  ds=datastore_stock;   redis_db=3; core=ckan_stock; ini="$SCMS_ROOT/tests/stock_ckan/stock.ini" ;;
-    *) scms_die "unknown site '$site' (dev, test, bench or stock)" ;;
+    # The fresh site the backup test restores a backup of the test site into (tests/test_backup.py).
+    restore) db=ckan_restore; ds=datastore_restore; redis_db=4; core=ckan_restore; ini="$SCMS_ROOT/test.ini" ;;
+    *) scms_die "unknown site '$site' (dev, test, bench, stock or restore)" ;;
   esac
   local pg="$SCMS_HOST:$SCMS_PG_PORT"
   export CKAN_INI="$ini"

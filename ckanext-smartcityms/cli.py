@@ -133,12 +133,18 @@ def dcat_cache(action):
     Datasets refresh their own entry when they change; `warm` is for after a
     bulk import that bypassed CKAN's actions, or after clearing Redis.
     """
-    import ckan.model as model
     from ckanext.smartcityms.dcat import store as dcat_store
 
     if action == "clear":
         click.echo(f"{dcat_store.clear()} stored dataset(s) dropped")
         return
+    _warm_dcat_store()
+
+
+def _warm_dcat_store():
+    import ckan.model as model
+    from ckanext.smartcityms.dcat import store as dcat_store
+
     ids = [row[0] for row in model.Session.query(model.Package.id).filter(
         model.Package.state == "active", model.Package.type == "dataset",
         model.Package.private == False)]  # noqa: E712
@@ -146,6 +152,29 @@ def dcat_cache(action):
         for dataset_id in bar:
             dcat_store.refresh(dataset_id)
     click.echo(f"{len(ids)} dataset(s) stored")
+
+
+@smartcityms.command("after-restore")
+def after_restore():
+    """What bin/restore does once the databases are back: everything kept outside them
+    is made anew from them (the Solr index, the stored DCAT Turtle, our caches in Redis),
+    and the job and harvest queues are emptied (their jobs were the old site's)."""
+    from ckan.lib import jobs, search
+    from ckanext.harvest import queue as harvest_queue
+    from ckanext.smartcityms import cache
+
+    connection = cache.redis_connection()
+    stale = list(connection.scan_iter(match=cache.key("*"), count=1000))
+    for start in range(0, len(stale), 1000):
+        connection.delete(*stale[start:start + 1000])
+    for job_queue in jobs.get_all_queues():
+        job_queue.empty()
+    harvest_queue.purge_queues()
+    search.clear_all()
+    search.rebuild(defer_commit=True, quiet=True)
+    search.commit()
+    click.echo(f"{len(stale)} cached value(s) dropped, queues emptied, search index rebuilt")
+    _warm_dcat_store()
 
 
 @smartcityms.command("check-links")

@@ -35,13 +35,16 @@ class LiveCKAN:
     own_site_url: the server's ckan.site_url is its own address, as in a real
     deployment (CKAN's page scripts load their translations from it, and its
     JavaScript modules start only then); otherwise test.ini's, which the
-    in-process tests compare URLs with."""
+    in-process tests compare URLs with. env: variables over the test run's
+    (another site's databases, say)."""
 
-    def __init__(self, ini, port=None, own_site_url=False):
+    def __init__(self, ini, port=None, own_site_url=False, env=None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ckan = str(pathlib.Path(sys.executable).with_name("ckan"))
-        env = dict(os.environ, CKAN_SITE_URL=self.url) if own_site_url else None
+        env = dict(os.environ, **(env or {}))
+        if own_site_url:
+            env["CKAN_SITE_URL"] = self.url
         self.process = subprocess.Popen(
             [ckan, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(self.port), "--disable-reloader"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)

@@ -74,7 +74,8 @@ def as_dict(request, context, answerer=None):
 
 def _get(data_dict):
     request_id = tk.get_or_bust(data_dict, "id")
-    if not isinstance(request_id, str) or len(request_id) > ID_MAX:
+    # PostgreSQL refuses a NUL in a query parameter with an error, not an empty answer
+    if not isinstance(request_id, str) or len(request_id) > ID_MAX or "\x00" in request_id:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     request = model.Session.get(DataRequest, request_id)
     if request is None:

@@ -1,16 +1,13 @@
 """For developers: the OpenAPI description of the Action API calls a data user
 makes (/api/openapi.json) and the quick-start page (/entwickler), whose
 examples use real datasets of the running portal."""
-import copy
-import importlib.resources
 import json
 
-import yaml
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.smartcityms import cache
+from ckanext.smartcityms.web.api_description import openapi_description
 from ckanext.smartcityms.web.language import page_language
 from ckanext.smartcityms.web.theme import page_text
 
@@ -18,20 +15,6 @@ developer = Blueprint("smartcityms_developer", __name__)
 # what the page's examples fall back to on an empty portal
 PLACEHOLDER_DATASET = "<dataset-name>"
 PLACEHOLDER_RESOURCE = "<resource-id>"
-
-
-@cache.shipped
-def _description():
-    text = importlib.resources.files("ckanext.smartcityms.web").joinpath("openapi.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
-
-
-def openapi_description():
-    """The OpenAPI 3.1 description with this portal's address as the server."""
-    description = copy.deepcopy(_description())
-    site = tk.config.get("ckan.site_url", "").rstrip("/")
-    description["servers"] = [{"url": f"{site}/api/3/action"}]
-    return description
 
 
 @developer.route("/api/openapi.json")

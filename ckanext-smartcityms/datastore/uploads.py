@@ -27,7 +27,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import api_token
 
-from ckanext.smartcityms.datastore import column_types
+from ckanext.smartcityms.datastore import column_types, workbooks
 from ckanext.smartcityms.outbound import http
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,29 @@ def refusal(resource):
     if _harvested(resource["package_id"]):
         return "harvested"  # not an error: the harvester keeps its own table
     if resource.get("url_type") == "upload":
-        return None
+        return _unsafe_workbook(resource)
     try:
         http.fetch_response(resource.get("url") or "", purpose=http.TABLE_IMPORT, timeout=LINK_CHECK_SECONDS,
                             max_bytes=0, read_body=False)
     except http.FetchError as error:
         return tk._("The linked file was not loaded into the DataStore: {reason}").format(reason=error)
+    return None
+
+
+def _unsafe_workbook(resource):
+    """Why an uploaded spreadsheet must not be parsed (a DTD or entities in its XML, a zip bomb), or None."""
+    from ckan.lib.uploader import get_resource_uploader
+    try:
+        path = get_resource_uploader(dict(resource)).get_path(resource["id"])
+        with open(path, "rb") as upload:
+            if not workbooks.is_zip(upload.read(4)):
+                return None
+            upload.seek(0)
+            workbooks.refuse_unsafe_parts(upload)
+    except OSError:
+        return None  # no stored file: xloader reports that itself
+    except workbooks.UnsafeWorkbook as error:
+        return tk._("The uploaded file was not loaded into the DataStore: {reason}").format(reason=error)
     return None
 
 

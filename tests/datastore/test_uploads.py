@@ -252,3 +252,31 @@ def test_an_uploaded_spreadsheet_becomes_a_typed_table_whose_pages_pass_axe(port
     problems = {url: found["violations"] for url, found in results.items()
                 if found["violations"] or found["status"] != 200}
     assert not problems, problems
+
+
+def test_an_uploaded_spreadsheet_that_declares_entities_is_refused_before_it_is_parsed(portal, editor, tmp_path):
+    """Every XML parse refuses DTDs: xloader would read the upload with openpyxl (lxml), which accepts them."""
+    import io
+    import zipfile
+    original = zipfile.ZipFile(io.BytesIO(spreadsheet(tmp_path)))
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(hostile, "w") as written:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                declaration = b'<!DOCTYPE w [<!ENTITY a "a"><!ENTITY b "&a;&a;&a;&a;">]>'
+                data = (data.replace(b"?>", b"?>" + declaration, 1) if data.startswith(b"<?xml")
+                        else declaration + data)
+                assert b"<!DOCTYPE" in data
+            written.writestr(item, data)
+    answer = requests.post(f"{portal.url}/api/3/action/resource_create", data={
+        "package_id": editor["dataset"]["id"], "name": "Pegel", "format": "XLSX", "license": LICENCE,
+        "license_attribution_by_text": "Stadt Münster"},
+        files={"upload": ("pegel.xlsx", hostile.getvalue(),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+        headers={"Authorization": editor["token"]}, timeout=60)
+    assert answer.status_code == 200, answer.text[-2000:]
+    resource_id = answer.json()["result"]["id"]
+    status = api(portal, "xloader_status", editor["token"], resource_id=resource_id)["result"]
+    assert status["status"] == "error" and "declares a DTD or entities" in status["error"]["message"], status
+    assert not api(portal, "resource_show", id=resource_id)["result"].get("datastore_active")

@@ -53,8 +53,11 @@ def test_private_datasets_are_suggested_only_to_who_may_see_them(app, datasets):
 
 
 def test_query_syntax_and_hostile_input_are_plain_text(app, datasets):
-    for text in ['park" OR *:*', "{!lucene}park", "park)(", "\x00park", "ä" * 5000, "title:park"]:
+    for text in ['park" OR *:*', "{!lucene}park", "park)(", "\x00park", "ä" * 200, "title:park"]:
         assert set(suggest(app, text)) <= {"parkhaeuser", "parkplaetze"}, text
+    # longer than the API description's bound: refused, naming the parameter (was cut and accepted)
+    too_long = app.get("/api/3/action/smartcityms_dataset_suggest", query_string={"q": "ä" * 201}, status=409)
+    assert "q" in too_long.json["error"]
     answer = app.get("/api/3/action/smartcityms_dataset_suggest", query_string={"q": "park", "rows": "viele"},
                      status=409)
     assert "rows" in answer.json["error"]

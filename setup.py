@@ -63,6 +63,7 @@ setup(
             "dcat_ap_de_harvester = ckanext.smartcityms.harvesters.dcat_ap_de:DCATAPdeHarvester",
             "opensensemap_harvester = ckanext.smartcityms.harvesters.opensensemap.harvester:OpenSenseMapHarvester",
             "stadtwerke_ms_harvester = ckanext.smartcityms.harvesters.stadtwerke.harvester:StadtwerkeHarvester",
+            "muenster_portal_harvester = ckanext.smartcityms.harvesters.muenster_portal.harvester:MuensterPortalHarvester",
         ],
         "ckan.rdf.profiles": [
             "dcat_ap_de = ckanext.smartcityms.dcat.profile:DCATAPdeProfile",

@@ -25,7 +25,7 @@ from ckanext.smartcityms.reference import licenses
 from ckanext.smartcityms.search import facets, indexing, query, suggestions
 from ckanext.smartcityms.security import disclosure
 from ckanext.smartcityms.showcases import links as showcase_links
-from ckanext.smartcityms.web import api_contract, helpers, maps
+from ckanext.smartcityms.web import api_contract, former_addresses, helpers, maps
 
 
 @tk.blanket.config_declarations
@@ -60,7 +60,7 @@ class SmartCityMsPlugin(p.SingletonPlugin, DefaultTranslation):
     def make_middleware(self, app, config):
         # CKAN calls this for its Flask app: the security room hooks every request there,
         # the Action API's described operations keep their contract
-        return api_contract.install(security.install(app))
+        return former_addresses.install(api_contract.install(security.install(app)))
 
     def i18n_directory(self):
         # The catalogues live in the repository's i18n/ folder, installed as

@@ -432,6 +432,44 @@ def smartcityms_license_attribution(key, data, errors, context):
         errors[key].append(_("This licence requires an attribution text (e.g. \"Stadt Münster\")"))
 
 
+def _is_private(data):
+    """Whether the dataset being validated is private (API: a bool, forms: "True")."""
+    value = data.get(("private",))
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
+
+
+def smartcityms_license_unless_private(key, data, errors, context):
+    """Every distribution of a public dataset has a licence; a private one may lack it
+    while its editors settle it ("Lizenz ungeklärt", the migration's worklist): it is
+    never published, and making it public asks for the licence."""
+    if not _is_empty(data.get(key)):
+        return
+    if _is_private(data):
+        data[key] = ""
+        raise tk.StopOnError
+    errors[key].append(_("Missing value"))
+    raise tk.StopOnError
+
+
+def smartcityms_public_needs_licences(key, data, errors, context):
+    """The dataset-level half of smartcityms_license_unless_private: CKAN 2.12 validates only
+    the resources an update changes, so making a dataset public is checked here, over the
+    resources in the request and the stored ones it left as they were."""
+    if _is_private(data):
+        return
+    licences, given_ids, index = [], set(), 0
+    while ("resources", index, "url") in data or ("resources", index, "license") in data:
+        licences.append(data.get(("resources", index, "license")))
+        given_ids.add(data.get(("resources", index, "id")))
+        index += 1
+    package = context.get("package")  # the dataset being updated (none when it is created)
+    if package is not None:
+        licences += [(resource.extras or {}).get("license") for resource in package.resources
+                     if resource.state == "active" and resource.id not in given_ids]
+    if any(_is_empty(licence) for licence in licences):
+        errors[key].append(_("Every distribution of a public dataset needs a licence"))
+
+
 def smartcityms_license_from_resources(key, data, errors, context):
     """The dataset's licence (CKAN's license_id) is its distributions' licence.
 
@@ -490,6 +528,8 @@ VALIDATORS = [
     smartcityms_checksum,
     smartcityms_license_attribution,
     smartcityms_license_from_resources,
+    smartcityms_license_unless_private,
+    smartcityms_public_needs_licences,
     smartcityms_default_contributor_id,
     smartcityms_true_false,
 ]

@@ -8,8 +8,10 @@ def get_blueprints():
     from ckanext.smartcityms.web.developer import developer
     from ckanext.smartcityms.web.downloads import downloads
     from ckanext.smartcityms.web.feeds import feeds
+    from ckanext.smartcityms.web.former_addresses import former_addresses
     from ckanext.smartcityms.web.quality import quality
     from ckanext.smartcityms.web.sensor_measurements import sensor_measurements
     from ckanext.smartcityms.web.theme import theme
     from ckanext.smartcityms.web.vocab import vocab
-    return [vocab, feeds, theme, admin, quality, developer, downloads, data_requests, sensor_measurements]
+    return [vocab, feeds, theme, admin, quality, developer, downloads, data_requests, sensor_measurements,
+            former_addresses]

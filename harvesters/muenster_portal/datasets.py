@@ -8,6 +8,7 @@ distribution, a description) is built private and lists what is missing
 (`missing`): it goes to the editors' worklist, never out as open data.
 """
 from ckanext.smartcityms.harvesters.muenster_portal import mapping
+from ckanext.smartcityms.reference import vocabularies
 
 # The export's formats -> our file-type labels (services: WFS_SRVC, WMS_SRVC)
 FORMATS = {"csv": "CSV", "xlsx": "XLSX", "wfs": "WFS_SRVC", "pdf": "PDF", "html": "HTML", "shape": "SHP",
@@ -76,8 +77,11 @@ def build(record):
     conforms = [value for value in (row.get("DD ConformsTo") or "").split() if value.startswith("http")]
     _set(dataset, report, "conforms_to", conforms, row.get("DD ConformsTo"))
 
-    licence = mapping.license_uri(row.get("License"))
-    resources = [_resource(cells, licence, row.get("Author") or "") for cells in record["resources"]]
+    licence = _known_licence(mapping.license_uri(row.get("License")))
+    publisher = mapping.publisher(row.get("Groups"))
+    # who is named where a licence asks for attribution, when the resource names no one itself
+    attribution = row.get("Author") or (publisher[0] if publisher else "")
+    resources = [_resource(cells, licence, attribution) for cells in record["resources"]]
     dataset["resources"] = [resource for resource, _problem in resources]
     missing = sorted({problem for _resource, problem in resources if problem})
     report["resources"] = "mapped" if dataset["resources"] else "empty"
@@ -88,11 +92,16 @@ def build(record):
     if licence is None:
         report["license"] = "unsettled"  # "Lizenz ungeklärt": not published as open data
     dataset["private"] = bool(missing)
-    return Built(dataset, report, missing, mapping.publisher(row.get("Groups")), former_name,
-                 row.get("Node-ID") or None)
+    return Built(dataset, report, missing, publisher, former_name, row.get("Node-ID") or None)
 
 
-def _resource(cells, dataset_licence, author):
+def _known_licence(uri):
+    """The licence if our DCAT-AP.de list has it (the export also names retired ones, such as
+    an unversioned `cc-by-sa`); None, an unsettled licence, otherwise."""
+    return vocabularies.vocabulary("license").resolve(uri) if uri else None
+
+
+def _resource(cells, dataset_licence, attribution_fallback):
     """(resource, the field DCAT-AP.de requires that it lacks or None)."""
     url = cells.get("Resource-Url") or cells.get("Resource-Path") or ""
     resource = {"url": url, "name": cells.get("Resource-Name") or url.rsplit("/", 1)[-1]}
@@ -110,7 +119,7 @@ def _resource(cells, dataset_licence, author):
         resource["service_layers"] = found["layers"]
     if mapping.link_broken(cells.get("HTTP-Responsecode")):
         resource["link_broken"] = cells["HTTP-Responsecode"]
-    licence = mapping.license_uri(None, cells.get("DD License")) or dataset_licence
+    licence = _known_licence(mapping.license_uri(None, cells.get("DD License"))) or dataset_licence
     statuses = [STATUS[label] for label, _key in mapping.labelled_values(cells.get("DD Status")) if label in STATUS]
     if statuses:
         resource["status"] = statuses[0]
@@ -118,10 +127,12 @@ def _resource(cells, dataset_licence, author):
                     if label in AVAILABILITY]
     if availability:
         resource["availability"] = availability[0]
-    attribution = mapping.markdown_of(cells.get("DD Licensetext")) or author
+    attribution = mapping.markdown_of(cells.get("DD Licensetext")) or attribution_fallback
     if licence is None:
         return resource, "license"
     resource["license"] = licence
     if attribution:
         resource["license_attribution_by_text"] = attribution[:500]
+    elif vocabularies.license_requires_attribution(licence):
+        return resource, "license_attribution_by_text"
     return resource, None

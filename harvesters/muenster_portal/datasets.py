@@ -14,9 +14,9 @@ from ckanext.smartcityms.reference import vocabularies
 FORMATS = {"csv": "CSV", "xlsx": "XLSX", "wfs": "WFS_SRVC", "pdf": "PDF", "html": "HTML", "shape": "SHP",
            "geojson": "GEOJSON", "xls": "XLS", "wms": "WMS_SRVC", "kml": "KML", "json": "JSON", "zip": "ZIP",
            "xml": "XML", "png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "txt": "TXT", "gml": "GML", "ods": "ODS"}
-LANGUAGES = {"de": "DEU", "de-de": "DEU", "en": "ENG", "en-gb": "ENG", "en-us": "ENG"}
-LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU = "http://publications.europa.eu/resource/authority/"
+LANGUAGES = {"de": "DEU", "de-de": "DEU", "en": "ENG", "en-gb": "ENG", "en-us": "ENG"}
+LANGUAGE = EU + "language/"
 STATUS = {"Vollständig": EU + "distribution-status/COMPLETED", "in Entwicklung": EU + "distribution-status/DEVELOP"}
 AVAILABILITY = {"Daten werden langfristig erhältlich bleiben.": EU + "planned-availability/STABLE",
                 "Daten sind für einige Jahre verfügbar, mittelfristige Planung": EU + "planned-availability/AVAILABLE"}

@@ -126,12 +126,12 @@ class MuensterPortalHarvester(HarvestCommands, HarvesterBase, plugins.SingletonP
             return common.delete_withdrawn(context, harvest_object)
         if common.refuse_guid_of_another_source(self, harvest_object):
             return False
-        built = datasets.build(json.loads(harvest_object.content))
+        record = json.loads(harvest_object.content)
+        built = datasets.build(record)
         dataset = built.dataset
         title = dataset.get("title") or harvest_object.guid
         dataset["owner_org"] = self._organization(harvest_object, built.publisher, title)
-        row = json.loads(harvest_object.content)["dataset"]
-        categories = [label for label, _key in mapping.labelled_values(row.get("Tags"))]
+        categories = [label for label, _key in mapping.labelled_values(record["dataset"].get("Tags"))]
         dataset["handlungsfeld"], how = rules.handlungsfelder(categories, title)
         if how == "fallback":
             common.warn(harvest_object, f"{title}: no rule places it; Management & Infrastruktur suggested")

@@ -29,12 +29,6 @@ API_ENDPOINTS = {"api.action"}
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
 
 
-class Refused(Exception):
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def _converted(text, schema):
     """A query string value as the declared type wants it; ValueError if it cannot be one."""
     kinds = schema.get("type", "string")
